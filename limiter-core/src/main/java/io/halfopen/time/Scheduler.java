@@ -1,0 +1,39 @@
+package io.halfopen.time;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs tasks after a delay. The limiter arms its queue and half-open timeouts here and never starts a
+ * thread of its own.
+ *
+ * <p>Implementations must be thread-safe: {@link #schedule} and {@link Cancellable#cancel()} may be called
+ * from any thread. A task runs at most once, on a thread of the scheduler's choosing, no earlier than
+ * {@code delay} after the call as measured by the scheduler's own clock. Tasks must be short and must not
+ * block; halfopen's tasks only flip a state and notify a listener.
+ *
+ * <p>Production code uses {@link #system()}; tests and the simulator use a {@link VirtualClock}.
+ */
+@FunctionalInterface
+public interface Scheduler {
+
+    /**
+     * Schedules {@code task} to run once after {@code delay}.
+     *
+     * @param task  the task; never null
+     * @param delay the delay, at least zero
+     * @param unit  the unit of {@code delay}
+     * @return a handle that cancels the task
+     */
+    Cancellable schedule(Runnable task, long delay, TimeUnit unit);
+
+    /**
+     * Returns the process-wide system scheduler: one daemon thread named {@code halfopen-timer}, started on
+     * first use, over a {@link java.util.concurrent.ScheduledThreadPoolExecutor} that removes cancelled tasks
+     * at once (so cancelled timeouts never pile up).
+     *
+     * @return the shared system scheduler
+     */
+    static Scheduler system() {
+        return SystemScheduler.INSTANCE;
+    }
+}

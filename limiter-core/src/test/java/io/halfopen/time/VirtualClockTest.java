@@ -1,0 +1,77 @@
+package io.halfopen.time;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("VirtualClock moves only when told to and runs due tasks in deadline order")
+class VirtualClockTest {
+
+    private final VirtualClock clock = new VirtualClock();
+    private final List<String> ran = new ArrayList<>();
+
+    @Test
+    void timeStandsStillUntilAdvanced() {
+        assertEquals(0, clock.nanoTime());
+        clock.advance(Duration.ofMillis(1500));
+        assertEquals(1_500_000_000L, clock.nanoTime());
+        clock.advance(2, TimeUnit.SECONDS);
+        assertEquals(3_500_000_000L, clock.nanoTime());
+    }
+
+    @Test
+    void tasksRunInDeadlineOrderThenSchedulingOrderAndSeeTheirOwnDeadlineAsNow() {
+        final List<Long> seen = new ArrayList<>();
+        clock.schedule(() -> { ran.add("b@2"); seen.add(clock.nanoTime()); }, 2, TimeUnit.SECONDS);
+        clock.schedule(() -> { ran.add("a@1"); seen.add(clock.nanoTime()); }, 1, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("c@2"), 2, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("d@9"), 9, TimeUnit.SECONDS);
+
+        assertEquals(3, clock.advance(Duration.ofSeconds(5)));
+        assertEquals(List.of("a@1", "b@2", "c@2"), ran);
+        assertEquals(List.of(1_000_000_000L, 2_000_000_000L), seen);
+        assertEquals(5_000_000_000L, clock.nanoTime());
+        assertEquals(1, clock.pendingTasks());
+    }
+
+    @Test
+    void aTaskMayScheduleAnotherThatFallsDueInTheSameAdvance() {
+        clock.schedule(() -> {
+            ran.add("first");
+            clock.schedule(() -> ran.add("second"), 1, TimeUnit.SECONDS);
+        }, 1, TimeUnit.SECONDS);
+        clock.advance(Duration.ofSeconds(3));
+        assertEquals(List.of("first", "second"), ran);
+    }
+
+    @Test
+    void cancelledTasksNeverRun() {
+        final Cancellable task = clock.schedule(() -> ran.add("x"), 1, TimeUnit.SECONDS);
+        task.cancel();
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(List.of(), ran);
+        assertEquals(0, clock.pendingTasks());
+    }
+
+    @Test
+    void advanceToNextTaskJumpsExactlyThere() {
+        clock.schedule(() -> ran.add("x"), 7, TimeUnit.MILLISECONDS);
+        assertEquals(1, clock.advanceToNextTask());
+        assertEquals(7_000_000L, clock.nanoTime());
+        assertEquals(0, clock.advanceToNextTask());
+    }
+
+    @Test
+    void negativeDelaysAndDurationsAreRejected() {
+        assertEquals("delay must be >= 0, was -1 SECONDS", assertThrows(IllegalArgumentException.class,
+                () -> clock.schedule(() -> { }, -1, TimeUnit.SECONDS)).getMessage());
+        assertEquals("duration must be >= 0, was PT-1S", assertThrows(IllegalArgumentException.class,
+                () -> clock.advance(Duration.ofSeconds(-1))).getMessage());
+    }
+}

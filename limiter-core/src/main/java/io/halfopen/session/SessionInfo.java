@@ -23,6 +23,13 @@ public record SessionInfo(String computer, String userName, String clientType, i
     /**
      * Validates the components.
      *
+     * @param computer    the remote computer
+     * @param userName    the user name
+     * @param clientType  the client type
+     * @param opens       the open connections
+     * @param idleTime    the idle time
+     * @param nullSession whether it is a null session
+     * @param exempt      whether it is exempt from the limit
      * @throws NullPointerException     if a text or the idle time is null
      * @throws IllegalArgumentException if {@code opens} or the idle time is negative
      */

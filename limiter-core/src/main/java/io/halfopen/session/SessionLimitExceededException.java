@@ -16,8 +16,11 @@ public final class SessionLimitExceededException extends SessionRefusedException
     public static final String ERROR_TEXT =
             "This remote computer has reached its connection limit, you cannot connect at this time.";
 
+    /** The limit in force. */
     private final int limit;
+    /** Sessions counted against the limit at the refusal. */
     private final int sessions;
+    /** Where the limit comes from. */
     private final String limitSource;
 
     /**

@@ -11,8 +11,11 @@ import java.util.Objects;
  */
 public abstract class SessionRefusedException extends RuntimeException {
 
+    /** The Windows system error code. */
     private final int errorCode;
+    /** The refused computer. */
     private final String computer;
+    /** The refused user name. */
     private final String userName;
 
     /**

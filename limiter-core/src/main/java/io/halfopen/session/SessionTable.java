@@ -39,6 +39,7 @@ public record SessionTable(List<SessionInfo> rows) {
     /**
      * Copies the rows.
      *
+     * @param rows the sessions
      * @throws NullPointerException if {@code rows} or a row is null
      */
     public SessionTable {

@@ -1,0 +1,259 @@
+package io.halfopen.netty;
+
+import io.halfopen.session.ConnectionInfo;
+import io.halfopen.session.InboundSessionLimiter;
+import io.halfopen.session.SessionConnection;
+import io.halfopen.session.SessionLimitExceededException;
+import io.halfopen.session.SessionRefusedException;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Windows' inbound session limit for a Netty server: admits each accepted channel into an
+ * {@link InboundSessionLimiter} session when it becomes active, or refuses it (system error 71 past the
+ * limit) and closes it before any later handler sees it.
+ *
+ * <pre>{@code
+ * InboundSessionLimiter limiter = InboundSessionLimiter.xpProfessional();          // 10 computers
+ * InboundSessionLimitHandler sessions = new InboundSessionLimitHandler(limiter)
+ *         .withRefusalLine("421 4.7.0 Too many connections, try again later\r\n");
+ * new ServerBootstrap()
+ *         .group(new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()))
+ *         .channel(NioServerSocketChannel.class)
+ *         .childHandler(new ChannelInitializer<SocketChannel>() {
+ *             protected void initChannel(SocketChannel ch) {
+ *                 ch.pipeline().addLast(sessions, new SmtpServerHandler());        // sessions first
+ *             }
+ *         })
+ *         .bind(25);
+ * // in SmtpServerHandler, once AUTH succeeds:
+ * InboundSessionLimitHandler.authenticate(ctx.channel(), "alice", "Thunderbird");
+ * }</pre>
+ *
+ * <ul>
+ *   <li><b>Admission.</b> On {@code channelActive} the channel is described by
+ *       {@link ConnectionInfo#from(InetSocketAddress)} of its remote address (or by the function given to
+ *       {@link #withConnectionInfo(Function)}) and admitted; only then is {@code channelActive} passed on.
+ *       Put this handler in the child pipeline before the channel is active, ahead of the protocol.</li>
+ *   <li><b>Refusal.</b> A refused channel never reaches later handlers: {@code channelActive},
+ *       reads and {@code channelInactive} stop here and reads are released. If a refusal message is
+ *       configured it is written first and the channel closes once the write completes; otherwise it
+ *       closes at once.</li>
+ *   <li><b>Activity.</b> Every read and write refreshes the session's idle time.</li>
+ *   <li><b>Ending.</b> When the channel closes (its {@code closeFuture}) the connection leaves its
+ *       session, ending the session if it was the last one. When the limiter ends a session
+ *       (AutoDisconnect, null-session expiry, {@link InboundSessionLimiter#disconnect(String)}) it closes
+ *       the channel.</li>
+ * </ul>
+ *
+ * <p>{@link ChannelHandler.Sharable Sharable} and immutable: one instance serves every child channel of a
+ * server; the {@code with} methods return a new handler. Thread-safe.
+ */
+@ChannelHandler.Sharable
+public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
+
+    private static final AttributeKey<SessionConnection> CONNECTION =
+            AttributeKey.valueOf(InboundSessionLimitHandler.class, "connection");
+    private static final AttributeKey<SessionRefusedException> REFUSAL =
+            AttributeKey.valueOf(InboundSessionLimitHandler.class, "refusal");
+
+    private final InboundSessionLimiter limiter;
+    private final Function<? super Channel, ConnectionInfo> describer;
+    private final Function<? super SessionRefusedException, ?> refusalMessage;
+
+    /**
+     * Creates a handler that admits channels into {@code limiter} by remote address and closes refused
+     * channels without a word.
+     *
+     * @param limiter the limiter shared by every channel of the server; never null
+     */
+    public InboundSessionLimitHandler(final InboundSessionLimiter limiter) {
+        this(Objects.requireNonNull(limiter, "limiter"), InboundSessionLimitHandler::describeByRemoteAddress,
+                refusal -> null);
+    }
+
+    private InboundSessionLimitHandler(final InboundSessionLimiter limiter,
+                                       final Function<? super Channel, ConnectionInfo> describer,
+                                       final Function<? super SessionRefusedException, ?> refusalMessage) {
+        this.limiter = limiter;
+        this.describer = describer;
+        this.refusalMessage = refusalMessage;
+    }
+
+    /**
+     * Returns a handler that writes a message to each refused channel before closing it. The message
+     * starts its way at this handler's position in the pipeline, so it must be something the handlers in
+     * front of this one can write: a {@link io.netty.buffer.ByteBuf} always works.
+     *
+     * @param message makes the message from the refusal; may return null for none; never null itself
+     * @return the new handler
+     */
+    public InboundSessionLimitHandler withRefusalMessage(final Function<? super SessionRefusedException, ?> message) {
+        return new InboundSessionLimitHandler(limiter, describer, Objects.requireNonNull(message, "message"));
+    }
+
+    /**
+     * Returns a handler that writes {@code line} (US-ASCII, include the line ending) to each refused channel
+     * before closing it, such as SMTP's {@code "421 4.7.0 Too many connections, try again later\r\n"}.
+     *
+     * @param line the protocol line; never null
+     * @return the new handler
+     */
+    public InboundSessionLimitHandler withRefusalLine(final String line) {
+        final byte[] bytes = Objects.requireNonNull(line, "line").getBytes(StandardCharsets.US_ASCII);
+        return withRefusalMessage(refusal -> Unpooled.wrappedBuffer(bytes));
+    }
+
+    /**
+     * Returns a handler that describes channels with {@code describer} instead of by remote address: the
+     * hook for a computer name learnt elsewhere (a PROXY protocol header, a NetBIOS name) or for declaring
+     * channels anonymous. It runs on the channel's event loop in {@code channelActive}; if it throws, the
+     * channel is closed.
+     *
+     * @param describer describes a newly active channel; never null
+     * @return the new handler
+     */
+    public InboundSessionLimitHandler withConnectionInfo(final Function<? super Channel, ConnectionInfo> describer) {
+        return new InboundSessionLimitHandler(limiter, Objects.requireNonNull(describer, "describer"), refusalMessage);
+    }
+
+    /**
+     * Returns the limiter this handler admits into.
+     *
+     * @return the limiter
+     */
+    public InboundSessionLimiter limiter() {
+        return limiter;
+    }
+
+    /**
+     * Returns the session connection of an admitted channel.
+     *
+     * @param channel the channel; never null
+     * @return its connection, or null if the channel was not (yet) admitted or was refused
+     */
+    public static SessionConnection connection(final Channel channel) {
+        return Objects.requireNonNull(channel, "channel").attr(CONNECTION).get();
+    }
+
+    /**
+     * Tells the limiter the user a channel authenticated as: the channel moves to that user's session on
+     * its computer (see {@link SessionConnection#authenticate(String, String)}). Call it from the protocol
+     * handler; any thread will do.
+     *
+     * @param channel    an admitted channel; never null
+     * @param userName   the user name; never null
+     * @param clientType the client software, for the session table; never null, may be empty
+     * @throws SessionLimitExceededException if that would open a session past the limit (error 71); the
+     *                                       channel stays open in its old session, closing it is up to the
+     *                                       caller
+     * @throws IllegalStateException         if the channel was never admitted or its connection ended
+     */
+    public static void authenticate(final Channel channel, final String userName, final String clientType) {
+        final SessionConnection connection = connection(channel);
+        if (connection == null) {
+            throw new IllegalStateException("channel " + channel + " was not admitted by an InboundSessionLimitHandler");
+        }
+        connection.authenticate(userName, clientType);
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx) {
+        final Channel channel = ctx.channel();
+        final SessionConnection connection;
+        try {
+            connection = limiter.admit(describer.apply(channel), channel::close);
+        } catch (final SessionRefusedException refusal) {
+            refuse(ctx, refusal);
+            return;
+        } catch (final RuntimeException describerFailed) {
+            ctx.close();
+            throw describerFailed;
+        }
+        channel.attr(CONNECTION).set(connection);
+        channel.closeFuture().addListener(closed -> connection.close());
+        ctx.fireChannelActive();
+    }
+
+    private void refuse(final ChannelHandlerContext ctx, final SessionRefusedException refusal) {
+        ctx.channel().attr(REFUSAL).set(refusal);
+        ctx.channel().config().setAutoRead(false);
+        final Object message = refusalMessage.apply(refusal);
+        if (message == null) {
+            ctx.close();
+        } else {
+            ctx.writeAndFlush(message).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg) {
+        if (refused(ctx)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        touch(ctx);
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx) {
+        if (!refused(ctx)) {
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx) {
+        if (!refused(ctx)) {
+            ctx.fireChannelInactive();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause) {
+        if (refused(ctx)) {
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) {
+        touch(ctx);
+        ctx.write(msg, promise);
+    }
+
+    private static boolean refused(final ChannelHandlerContext ctx) {
+        return ctx.channel().attr(REFUSAL).get() != null;
+    }
+
+    private static void touch(final ChannelHandlerContext ctx) {
+        final SessionConnection connection = ctx.channel().attr(CONNECTION).get();
+        if (connection != null) {
+            connection.touch();
+        }
+    }
+
+    private static ConnectionInfo describeByRemoteAddress(final Channel channel) {
+        final SocketAddress remote = channel.remoteAddress();
+        if (!(remote instanceof InetSocketAddress)) {
+            throw new IllegalArgumentException("InboundSessionLimitHandler needs an IP channel, remote address was "
+                    + remote + "; use withConnectionInfo to name the computer");
+        }
+        return ConnectionInfo.from((InetSocketAddress) remote);
+    }
+}

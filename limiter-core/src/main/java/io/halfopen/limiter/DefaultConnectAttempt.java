@@ -1,6 +1,7 @@
 package io.halfopen.limiter;
 
 import io.halfopen.policy.AdmissionTicket;
+import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -280,7 +281,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                     timer.cancel();
                 }
                 if (!exempt) {
-                    limiter.gate().exit(this);
+                    limiter.gate().exit(this, outcomeOf(to));
                 }
                 limiter.counters().countEnd(to);
                 final long granted = grantedAt;
@@ -297,6 +298,16 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             }
             return false;
         }
+    }
+
+    private static Outcome outcomeOf(final AttemptState state) {
+        return switch (state) {
+            case ESTABLISHED -> Outcome.ESTABLISHED;
+            case REFUSED -> Outcome.REFUSED;
+            case TIMED_OUT -> Outcome.TIMED_OUT;
+            case FAILED -> Outcome.FAILED;
+            default -> Outcome.CANCELLED;
+        };
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.halfopen.limiter;
 import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.Outcome;
 import io.halfopen.policy.PolicyContext;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
@@ -196,7 +197,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
                 if (!attempt.waited()) {
                     attempt.admittedAtOnce();
                 } else if (!attempt.tryAdmit()) {
-                    gate.exit(attempt); // its queue timeout fired while it took a deposited permit
+                    gate.exit(attempt, Outcome.CANCELLED); // its queue timeout fired as it took a deposited permit
                 }
             }
             case QUEUED -> {

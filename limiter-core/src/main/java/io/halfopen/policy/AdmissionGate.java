@@ -27,11 +27,12 @@ public interface AdmissionGate {
     Admission enter(AdmissionTicket ticket);
 
     /**
-     * Gives back the slot of an admitted ticket.
+     * Gives back the slot of an admitted ticket, once its socket has left SYN_SENT.
      *
-     * @param ticket the ticket that was admitted
+     * @param ticket  the ticket that was admitted
+     * @param outcome how the attempt ended, for policies that adapt to it
      */
-    void exit(AdmissionTicket ticket);
+    void exit(AdmissionTicket ticket, Outcome outcome);
 
     /**
      * Returns how many admitted tickets have not exited yet; a racy snapshot, for stats.

@@ -52,7 +52,7 @@ final class HalfOpenCapPolicy implements AdmissionPolicy {
         }
 
         @Override
-        public void exit(final AdmissionTicket ticket) {
+        public void exit(final AdmissionTicket ticket, final Outcome outcome) {
             semaphore.release();
         }
 

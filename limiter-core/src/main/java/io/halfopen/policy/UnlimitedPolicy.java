@@ -48,7 +48,7 @@ final class UnlimitedPolicy implements AdmissionPolicy {
         }
 
         @Override
-        public void exit(final AdmissionTicket ticket) {
+        public void exit(final AdmissionTicket ticket, final Outcome outcome) {
             halfOpen.decrementAndGet();
         }
 

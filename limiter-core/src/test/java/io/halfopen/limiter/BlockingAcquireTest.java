@@ -33,13 +33,7 @@ class BlockingAcquireTest {
     @Test
     void waitsUntilAnotherThreadFreesASlot() throws Exception {
         final ConnectAttempt holder = limiter.acquire(remote(1), Duration.ofSeconds(1));
-        final CompletableFuture<ConnectAttempt> waiter = CompletableFuture.supplyAsync(() -> {
-            try {
-                return limiter.acquire(remote(2), Duration.ofMinutes(1));
-            } catch (final Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        final CompletableFuture<ConnectAttempt> waiter = acquireAsync(remote(2), Duration.ofMinutes(1));
         awaitQueued(1);
         assertTrue(!waiter.isDone(), "still waiting while the slot is held");
         holder.refused();
@@ -108,17 +102,22 @@ class BlockingAcquireTest {
     @Test
     void failsWithLimiterClosedWhenTheLimiterClosesWhileWaiting() throws Exception {
         limiter.acquire(remote(1), Duration.ofSeconds(1));
-        final CompletableFuture<ConnectAttempt> waiter = CompletableFuture.supplyAsync(() -> {
-            try {
-                return limiter.acquire(remote(2), Duration.ofMinutes(1));
-            } catch (final Exception e) {
-                throw new RuntimeException(e);
-            }
-        });
+        final CompletableFuture<ConnectAttempt> waiter = acquireAsync(remote(2), Duration.ofMinutes(1));
         awaitQueued(1);
         limiter.close();
         final ExecutionException e = assertThrows(ExecutionException.class, () -> waiter.get(10, TimeUnit.SECONDS));
         assertInstanceOf(LimiterClosedException.class, e.getCause().getCause());
+    }
+
+    private CompletableFuture<ConnectAttempt> acquireAsync(final java.net.InetSocketAddress remote,
+            final Duration maxWait) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return limiter.acquire(remote, maxWait);
+            } catch (final Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
     }
 
     private void awaitPendingTimers(final int expected) {

@@ -12,7 +12,7 @@ if [[ ! -f "$JAR" ]]; then
 fi
 mkdir -p results
 
-COMMON=(-wi 3 -w 1s -i 5 -r 1s -prof gc -rf json)
+COMMON=(-wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
 java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt)Benchmark' \
   -f 2 "${COMMON[@]}" -rff results/full-1.json "$@"
 java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \

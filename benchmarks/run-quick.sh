@@ -11,7 +11,7 @@ if [[ ! -f "$JAR" ]]; then
 fi
 mkdir -p results
 
-COMMON=(-wi 2 -w 1s -i 3 -r 1s -prof gc -rf json)
+COMMON=(-wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
 # Everything but the two-thread group: one fork each (the groups are tight, or read as medians).
 java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|Cancellation|WholeAttempt)Benchmark' \
   -f 1 "${COMMON[@]}" -rff results/quick-1.json "$@"

@@ -24,7 +24,8 @@ public final class VirtualClock implements Ticker, Scheduler {
     private final ReentrantLock lock = new ReentrantLock();
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
     private volatile long now;
-    private long sequence;
+    private long sequence;       // guarded by lock
+    private int cancelledQueued; // guarded by lock: cancelled tasks still in the queue
 
     /** Creates a clock that reads zero. */
     public VirtualClock() {
@@ -118,13 +119,7 @@ public final class VirtualClock implements Ticker, Scheduler {
     public int pendingTasks() {
         lock.lock();
         try {
-            int pending = 0;
-            for (final Task task : tasks) {
-                if (!task.cancelled) {
-                    pending++;
-                }
-            }
-            return pending;
+            return tasks.size() - cancelledQueued;
         } finally {
             lock.unlock();
         }
@@ -172,6 +167,18 @@ public final class VirtualClock implements Ticker, Scheduler {
     private void purgeCancelledHead() {
         while (!tasks.isEmpty() && tasks.peek().cancelled) {
             tasks.poll();
+            cancelledQueued--;
+        }
+    }
+
+    /**
+     * Drops cancelled tasks once they are the majority, so that a clock that is rarely advanced (or whose
+     * earliest task stays live) does not keep every cancelled timer: amortized O(log n) per cancel.
+     */
+    private void purgeCancelledIfMostly() {
+        if (cancelledQueued > 32 && cancelledQueued * 2 > tasks.size()) {
+            tasks.removeIf(task -> task.cancelled);
+            cancelledQueued = 0;
         }
     }
 
@@ -227,8 +234,10 @@ public final class VirtualClock implements Ticker, Scheduler {
         public void cancel() {
             lock.lock();
             try {
-                if (!ran) {
+                if (!ran && !cancelled) {
                     cancelled = true;
+                    cancelledQueued++;
+                    purgeCancelledIfMostly();
                 }
             } finally {
                 lock.unlock();

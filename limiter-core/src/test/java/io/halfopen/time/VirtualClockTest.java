@@ -60,6 +60,21 @@ class VirtualClockTest {
     }
 
     @Test
+    void cancelledTasksDoNotPileUpWhileTheEarliestTaskStaysLive() throws Exception {
+        clock.schedule(() -> ran.add("live"), 1, TimeUnit.HOURS);
+        for (int i = 0; i < 100_000; i++) {
+            clock.schedule(() -> ran.add("never"), 2, TimeUnit.HOURS).cancel();
+        }
+        assertEquals(1, clock.pendingTasks());
+        final java.lang.reflect.Field queue = VirtualClock.class.getDeclaredField("tasks");
+        queue.setAccessible(true);
+        final int retained = ((java.util.PriorityQueue<?>) queue.get(clock)).size();
+        org.junit.jupiter.api.Assertions.assertTrue(retained < 100, "cancelled tasks retained: " + retained);
+        clock.advance(Duration.ofHours(3));
+        assertEquals(List.of("live"), ran);
+    }
+
+    @Test
     void advanceToNextTaskJumpsExactlyThere() {
         clock.schedule(() -> ran.add("x"), 7, TimeUnit.MILLISECONDS);
         assertEquals(1, clock.advanceToNextTask());

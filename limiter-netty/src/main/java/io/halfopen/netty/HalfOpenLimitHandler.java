@@ -79,7 +79,8 @@ import java.util.function.Predicate;
  * </table>
  * A slot is freed only once the socket has left SYN_SENT: at success, or, after a failure, once the channel is
  * closed (the handler closes it if the transport has not, as Netty's transports already do after a failed
- * connect), so the kernel never sees more half-open sockets than the limit.
+ * connect), so the kernel never sees more half-open sockets than the limit. On NIO, whose JDK channel closes
+ * its socket only when the selector next runs, the handler waits for the event loop's next pass as well.
  *
  * <h2>Cancellation, closing, shutdown, queue limits</h2>
  * <ul>

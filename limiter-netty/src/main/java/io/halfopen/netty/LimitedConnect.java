@@ -10,6 +10,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
@@ -22,6 +24,7 @@ import java.nio.channels.ConnectionPendingException;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,11 +182,45 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             return;
         }
         final Channel channel = ctx.channel();
-        if (channel.closeFuture().isDone()) {
-            reportFailure(cause);
-        } else {
+        if (!channel.closeFuture().isDone()) {
             closeChannel(); // as Netty's transports do after a failed connect; harmless if already closing
-            channel.closeFuture().addListener(closed -> reportFailure(cause));
+        }
+        channel.closeFuture().addListener(closed -> afterSocketClosed(() -> reportFailure(cause)));
+    }
+
+    /**
+     * Runs {@code report} once the kernel socket is really closed. Native transports close the file descriptor
+     * inside {@code close()}, so that is when the close future completes. JDK NIO does not: the socket of a
+     * channel registered with a selector is closed only when that selector next runs and deregisters it, so
+     * until then it stays in SYN_SENT. For NIO channels the report therefore waits for a zero-delay task
+     * scheduled from a zero-delay task: the event loop takes scheduled tasks in once per pass, so the second
+     * one runs on a later pass than the close, after the loop's selector ran. If the loop is shutting down
+     * (scheduled tasks are cancelled, and its selector is closed with it) the report runs at once.
+     */
+    private void afterSocketClosed(final Runnable report) {
+        final Channel channel = ctx.channel();
+        if (!(channel instanceof AbstractNioChannel)) {
+            report.run();
+            return;
+        }
+        final EventLoop loop = channel.eventLoop();
+        final Runnable nextPass = () -> schedule(loop, report);
+        schedule(loop, nextPass);
+    }
+
+    private static void schedule(final EventLoop loop, final Runnable task) {
+        if (loop.isShuttingDown()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.schedule(task, 0, TimeUnit.NANOSECONDS).addListener(scheduled -> {
+                if (scheduled.isCancelled()) {
+                    task.run();
+                }
+            });
+        } catch (final RejectedExecutionException stopped) {
+            task.run();
         }
     }
 

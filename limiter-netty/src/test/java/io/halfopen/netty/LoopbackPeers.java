@@ -17,7 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * test and closed with it.
  * <ul>
  *   <li>{@link #accepting()}: a listener whose thread accepts every connection and keeps it open.</li>
- *   <li>{@link #refusing()}: a port that was bound and closed: a connect gets an immediate RST.</li>
+ *   <li>{@link #refusing()}: a port bound by a socket that never listens: a connect gets an immediate RST.</li>
  *   <li>{@link #dropping()}: a listener with backlog 1 that never accepts, whose accept queue is filled by two
  *       plain connects made here (backlog + 1); the kernel then drops every further SYN, so a connect stays in
  *       SYN_SENT until the client gives up. Verified on creation: a third connect must stay pending.</li>
@@ -54,16 +54,19 @@ public final class LoopbackPeers implements AutoCloseable {
     }
 
     /**
-     * Returns a loopback port with nothing listening: bound, then closed.
+     * Returns a loopback port with nothing listening, which answers a SYN with RST. The port is held by a bound
+     * socket that neither listens nor connects (and has SO_REUSEADDR off), so that no other process can start
+     * listening on it while the test runs.
      *
      * @return its address
      * @throws IOException if it cannot bind
      */
     public InetSocketAddress refusing() throws IOException {
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress(LOOPBACK, 0), 1);
-            return (InetSocketAddress) probe.getLocalAddress();
-        }
+        final SocketChannel holder = SocketChannel.open();
+        resources.add(holder);
+        holder.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+        holder.bind(new InetSocketAddress(LOOPBACK, 0));
+        return (InetSocketAddress) holder.getLocalAddress();
     }
 
     /**

@@ -29,9 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>A sample is not an atomic snapshot: the kernel lists its tables bucket by bucket, about a page per
  * {@code read}, so a socket that closes while a sample is read and another that opens meanwhile can both be
- * counted, and a sample may count one more than were ever half-open at once. The reads are kept as short as
- * possible (one reused buffer, nothing allocated per line) to make that rare; {@link #peakSockets()} shows the
- * sockets behind the peak, for a diagnosis.
+ * counted, and a sample may count one more than were ever half-open at once. The walk also resumes where the
+ * previous {@code read} stopped by position, so when sockets come and go the same socket can be listed twice:
+ * sockets are counted once per inode. The reads are kept as short as possible (one reused buffer, nothing
+ * allocated per line); {@link #peakSockets()} shows the sockets behind the peak, for a diagnosis. Only the
+ * peers' ports are watched, so peers must own their ports for the whole test (a port that was merely bound
+ * and released may be taken by another process's listener, whose clients would then be counted).
  *
  * <p>Thread-safe: the counters are written by the sampling thread and read through volatiles.
  */
@@ -98,13 +101,15 @@ public final class SynSentSampler implements AutoCloseable {
     private static final class Table {
         private byte[] buffer = new byte[1 << 16];
 
+        private final Set<String> inodes = new java.util.HashSet<>();
+
         int count(final Set<Integer> remotePorts, final StringBuilder matches) {
-            int count = 0;
+            inodes.clear();
             for (final Path table : TABLES) {
                 final int length = read(table);
-                count += parse(length, remotePorts, matches);
+                parse(length, remotePorts, matches);
             }
-            return count;
+            return inodes.size();
         }
 
         private int read(final Path table) {
@@ -145,7 +150,7 @@ public final class SynSentSampler implements AutoCloseable {
                     for (int i = colon + 1; i < stateStart && buffer[i] != ' '; i++) {
                         port = (port << 4) | Character.digit(buffer[i], 16);
                     }
-                    if (remotePorts.contains(port)) {
+                    if (remotePorts.contains(port) && inodes.add(inode(stateStart, lineEnd))) {
                         count++;
                         if (matches != null) {
                             matches.append(new String(buffer, lineStart, lineEnd - lineStart,
@@ -156,6 +161,16 @@ public final class SynSentSampler implements AutoCloseable {
                 lineStart = lineEnd + 1;
             }
             return count;
+        }
+
+        /** The inode: the tenth field; fields 4 to 9 follow the state. */
+        private String inode(final int stateStart, final int lineEnd) {
+            int i = stateStart;
+            for (int field = 0; field < 6; field++) {
+                i = skipField(i, lineEnd);
+            }
+            final int end = skipField(i, lineEnd);
+            return new String(buffer, i, end - i, StandardCharsets.US_ASCII).trim();
         }
 
         private int skipSpaces(int i, final int end) {

@@ -90,4 +90,65 @@ class NioEdgeCasesTest {
         held.cancel();
         assertEquals(0, limiter.stats().halfOpen());
     }
+
+    /**
+     * A limiter that counts, on the thread that frees each slot and at that instant, the kernel's SYN_SENT
+     * sockets to {@code port}: it must be zero, or the kernel saw one socket more than the limiter.
+     */
+    private static HalfOpenLimiter watchingRelease(final int port, final java.util.List<Integer> synSentAtRelease) {
+        return HalfOpenLimiter.builder().maxHalfOpen(1).listener(new io.halfopen.limiter.LimiterListener() {
+            @Override
+            public void attemptEnded(final ConnectAttempt attempt, final java.time.Duration queueWait,
+                    final java.time.Duration halfOpen) {
+                synSentAtRelease.add(SynSentSampler.countNow(java.util.Set.of(port)));
+            }
+        }).build();
+    }
+
+    @Test
+    void cancellingAHalfOpenConnectFreesTheSlotOnlyOnceTheKernelSocketIsGone() throws Exception {
+        final InetSocketAddress dropping = peers.dropping();
+        final java.util.List<Integer> synSentAtRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final HalfOpenLimiter limiter = watchingRelease(dropping.getPort(), synSentAtRelease);
+        final ChannelFuture connect = new Bootstrap()
+                .group(newGroup())
+                .channel(NioSocketChannel.class)
+                .handler(new HalfOpenLimitHandler(limiter))
+                .connect(dropping);
+        final java.util.Set<Integer> port = java.util.Set.of(dropping.getPort());
+        awaitTrue(() -> SynSentSampler.countNow(port) == 1, "the connect never reached SYN_SENT");
+        assertEquals(1, limiter.stats().halfOpen());
+
+        assertTrue(connect.cancel(false));
+        awaitTrue(() -> !synSentAtRelease.isEmpty(), "the slot was never freed");
+        assertEquals(java.util.List.of(0), synSentAtRelease, "slot freed while the socket was still in SYN_SENT");
+        assertFalse(connect.channel().isOpen());
+        assertEquals(1, limiter.stats().cancelled());
+    }
+
+    @Test
+    void nettysConnectTimeoutEndsTheAttemptAsTimedOutAfterTheSocketIsGone() throws Exception {
+        final InetSocketAddress dropping = peers.dropping();
+        final java.util.List<Integer> synSentAtRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final HalfOpenLimiter limiter = watchingRelease(dropping.getPort(), synSentAtRelease);
+        final ChannelFuture connect = new Bootstrap()
+                .group(newGroup())
+                .channel(NioSocketChannel.class)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 200) // shorter than the 21 s
+                .handler(new HalfOpenLimitHandler(limiter))
+                .connect(dropping);
+        assertTrue(connect.await(10, TimeUnit.SECONDS));
+        assertTrue(connect.cause() instanceof io.netty.channel.ConnectTimeoutException, String.valueOf(connect.cause()));
+        assertEquals(0, limiter.stats().halfOpen(), "counted before the caller heard");
+        assertEquals(java.util.List.of(0), synSentAtRelease, "slot freed while the socket was still in SYN_SENT");
+        assertEquals(1, limiter.stats().timedOut());
+    }
+
+    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String message) {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, message);
+            Thread.onSpinWait();
+        }
+    }
 }

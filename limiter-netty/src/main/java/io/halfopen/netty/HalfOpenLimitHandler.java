@@ -1,0 +1,182 @@
+package io.halfopen.netty;
+
+import io.halfopen.limiter.HalfOpenLimiter;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * Holds outbound TCP connects back until a {@link HalfOpenLimiter} grants them a half-open slot, so that at
+ * most {@code maxHalfOpen} of the process's connects are in SYN_SENT at once, the way Windows XP SP2 limited
+ * them. Connects past the limit wait in the limiter's FIFO queue; the first one to wait raises event 4226.
+ *
+ * <h2>Where it goes</h2>
+ * Nearest the head of the pipeline among the handlers that touch {@code connect}: it must see the address the
+ * SYN really goes to. {@link io.netty.bootstrap.Bootstrap} resolves the name before the pipeline sees the
+ * connect, so the handler sees a resolved {@link InetSocketAddress} and DNS time is not counted (XP limited TCP
+ * attempts, not lookups). Add it <em>before</em> (that is, {@code addLast} it earlier than, nearer the head)
+ * any handler that rewrites the connect, such as a {@code ProxyHandler}, so that it limits the connect to the
+ * proxy that actually leaves the host. One instance is {@link Sharable}: share it, with its limiter, between
+ * every channel of the process.
+ *
+ * <pre>{@code
+ * HalfOpenLimiter limiter = HalfOpenLimiter.xpSp2();            // 10 half-open, FIFO, 21 s half-open timeout
+ * HalfOpenLimitHandler halfOpenLimit = new HalfOpenLimitHandler(limiter);
+ * Bootstrap bootstrap = new Bootstrap()
+ *         .group(group)
+ *         .channel(NioSocketChannel.class)
+ *         .handler(new ChannelInitializer<SocketChannel>() {
+ *             protected void initChannel(SocketChannel ch) {
+ *                 ch.pipeline().addLast(halfOpenLimit);         // first: nearest the head
+ *                 ch.pipeline().addLast(new HttpClientCodec(), new MyClientHandler());
+ *             }
+ *         });
+ * bootstrap.connect("example.org", 80);   // resolved by the Bootstrap, then waits here for a slot if need be
+ * }</pre>
+ *
+ * <h2>What it limits</h2>
+ * By default the {@code connect} of every {@link SocketChannel} (TCP on any transport: NIO, Epoll, KQueue,
+ * io_uring) to an {@link InetSocketAddress}. Everything else passes straight through, untouched: every other
+ * outbound operation; datagram channels (UDP has no handshake and is never delayed, whatever the predicate);
+ * local and embedded channels; remotes that are not {@code InetSocketAddress}es. Accepted (server-side)
+ * channels never connect, so they are never counted. The constructor with a predicate chooses other channels
+ * (tests use it to opt {@code EmbeddedChannel} in).
+ *
+ * <p>An <em>unresolved</em> {@code InetSocketAddress} fails the connect with an
+ * {@link IllegalArgumentException} that says so. It only reaches this handler when the bootstrap's resolver
+ * was replaced (for example by {@code NoopAddressResolverGroup}) and nothing between the tail and this handler
+ * rewrote the address. Passing it through would send a SYN the limiter never counted, and no transport can
+ * connect to an unresolved address anyway; failing says where the configuration is wrong.
+ *
+ * <h2>One connect's life</h2>
+ * The caller's promise is never handed to the transport. The handler asks the limiter for a slot
+ * ({@link HalfOpenLimiter#newAttempt}); once granted, it issues the real {@code ctx.connect} with a promise of
+ * its own, on {@code ctx.executor()}: at once if the slot was free when the connect arrived, otherwise after a
+ * hop with {@code execute}, since a slot is granted on whichever thread freed it. It reports the real outcome
+ * to the limiter, then completes the caller's promise with it, so that when the caller sees its connect
+ * complete the limiter has already counted it:
+ * <table>
+ *   <caption>outcomes</caption>
+ *   <tr><th>real connect</th><th>limiter report</th><th>caller's promise</th></tr>
+ *   <tr><td>success</td><td>{@code established()}</td><td>success</td></tr>
+ *   <tr><td>{@code ConnectException} "Connection refused"</td><td>{@code refused()}</td><td>that failure</td></tr>
+ *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
+ *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
+ *       <td>that failure</td></tr>
+ *   <tr><td>the limiter's half-open timeout</td><td>{@code aborted()}</td>
+ *       <td>a {@code ConnectTimeoutException} naming the half-open timeout, caused by the limiter's
+ *       {@link io.halfopen.limiter.HalfOpenTimeoutException}</td></tr>
+ *   <tr><td>any other failure</td><td>{@code failed(cause)}</td><td>that failure</td></tr>
+ *   <tr><td>the caller cancelled its promise</td><td>{@code cancel()}</td><td>cancelled</td></tr>
+ * </table>
+ * A slot is freed only once the socket has left SYN_SENT: at success, or, after a failure, once the channel is
+ * closed (the handler closes it if the transport has not, as Netty's transports already do after a failed
+ * connect), so the kernel never sees more half-open sockets than the limit. On NIO, whose JDK channel closes
+ * its socket only when the selector next runs, the handler waits for the event loop's next pass as well.
+ *
+ * <h2>Cancellation, closing, shutdown, queue limits</h2>
+ * <ul>
+ *   <li>The caller cancels its promise while the connect waits for a slot: the attempt leaves the queue and no
+ *       connect is ever issued. While half-open: the channel is closed, and the slot freed once it is.</li>
+ *   <li>The channel is closed while the connect waits: the attempt leaves the queue and the promise fails with
+ *       a {@link java.nio.channels.ClosedChannelException}.</li>
+ *   <li>{@code ctx.executor()} terminates while the connect waits: the promise fails at termination, not when a
+ *       slot would have been granted. A slot granted to a connect whose executor no longer accepts tasks is
+ *       given back at once and the promise fails with the {@link java.util.concurrent.RejectedExecutionException}.</li>
+ *   <li>The limiter's queue timeout, a full queue, or a closed limiter fail the promise with the limiter's
+ *       exception ({@link io.halfopen.limiter.QueueTimeoutException} etc.), which says which limit, how many
+ *       waited and how long.</li>
+ * </ul>
+ *
+ * <h2>Two connect timeouts</h2>
+ * Netty's {@code CONNECT_TIMEOUT_MILLIS} (30 s by default) is armed by the transport when the real connect
+ * reaches the head of the pipeline, that is after the slot was granted; time spent waiting in the queue is not
+ * counted by it. The limiter's half-open timeout starts when the slot is granted, a task hop earlier. So the
+ * SYN's effective deadline is the smaller of the two, both counted from the grant; whichever fires first ends
+ * the attempt as timed out and the other never fires. To bound the wait in the queue as well, set the
+ * limiter's {@code queueTimeout}; a connect's worst case is then {@code queueTimeout} plus that deadline.
+ *
+ * <h2>Threads</h2>
+ * Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about
+ * one connect lives in one per-connect object.
+ */
+@Sharable
+public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
+
+    /** The default choice of channels to limit: every {@link SocketChannel}, on any transport. */
+    public static final Predicate<Channel> TCP_CHANNELS = channel -> channel instanceof SocketChannel;
+
+    /**
+     * Limits the connects of every channel but datagram ones, for example {@code EmbeddedChannel}s in tests
+     * that stand for a TCP channel.
+     */
+    public static final Predicate<Channel> ALL_CHANNELS = channel -> true;
+
+    private final HalfOpenLimiter limiter;
+    private final Predicate<? super Channel> limited;
+
+    /**
+     * Creates a handler that limits the connects of every {@link SocketChannel}.
+     *
+     * @param limiter the limiter, shared by every channel of the process
+     */
+    public HalfOpenLimitHandler(final HalfOpenLimiter limiter) {
+        this(limiter, TCP_CHANNELS);
+    }
+
+    /**
+     * Creates a handler that limits the connects of the channels {@code limited} accepts. Datagram channels
+     * are never limited, whatever it says.
+     *
+     * @param limiter the limiter, shared by every channel of the process
+     * @param limited which channels' connects to limit, e.g. {@link #TCP_CHANNELS} or {@link #ALL_CHANNELS}
+     */
+    public HalfOpenLimitHandler(final HalfOpenLimiter limiter, final Predicate<? super Channel> limited) {
+        this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.limited = Objects.requireNonNull(limited, "limited");
+    }
+
+    /**
+     * Returns the limiter this handler asks for slots.
+     *
+     * @return the limiter
+     */
+    public HalfOpenLimiter limiter() {
+        return limiter;
+    }
+
+    @Override
+    public void connect(final ChannelHandlerContext ctx, final SocketAddress remoteAddress,
+            final SocketAddress localAddress, final ChannelPromise promise) {
+        final Channel channel = ctx.channel();
+        if (!(remoteAddress instanceof InetSocketAddress remote) || channel instanceof DatagramChannel
+                || !limited.test(channel)) {
+            ctx.connect(remoteAddress, localAddress, promise);
+            return;
+        }
+        if (remote.isUnresolved()) {
+            promise.tryFailure(new IllegalArgumentException("HalfOpenLimitHandler got a connect to the unresolved"
+                    + " address " + remote + ": the half-open limit applies to the address the SYN goes to. Let"
+                    + " the Bootstrap resolve names, and put this handler nearer the head than any handler that"
+                    + " rewrites the connect (such as a ProxyHandler)"));
+            return;
+        }
+        if (promise.isDone()) {
+            return; // cancelled before it got here
+        }
+        new LimitedConnect(ctx, remote, localAddress, promise).start(limiter);
+    }
+
+    @Override
+    public String toString() {
+        return "HalfOpenLimitHandler[" + limiter + "]";
+    }
+}

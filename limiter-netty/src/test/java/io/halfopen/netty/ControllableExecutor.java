@@ -1,0 +1,88 @@
+package io.halfopen.netty;
+
+import io.netty.util.concurrent.AbstractEventExecutor;
+import io.netty.util.concurrent.DefaultPromise;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An executor for a handler's context that the test drives by hand: tasks queue until {@link #runPending()},
+ * and after {@link #stopAccepting()} {@code execute} throws {@link RejectedExecutionException} while the
+ * termination future stays incomplete, which is the window between a loop's shutdown and its termination.
+ * Single-threaded use only, like {@code EmbeddedEventLoop}.
+ */
+final class ControllableExecutor extends AbstractEventExecutor {
+
+    private final Queue<Runnable> tasks = new ArrayDeque<>();
+    private final Promise<Void> termination = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
+    private boolean accepting = true;
+
+    void stopAccepting() {
+        accepting = false;
+    }
+
+    int runPending() {
+        int ran = 0;
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+            ran++;
+        }
+        return ran;
+    }
+
+    @Override
+    public void execute(final Runnable task) {
+        if (!accepting) {
+            throw new RejectedExecutionException("test executor stopped accepting tasks");
+        }
+        tasks.add(task);
+    }
+
+    @Override
+    public boolean inEventLoop(final Thread thread) {
+        return true;
+    }
+
+    @Override
+    public boolean isShuttingDown() {
+        return !accepting;
+    }
+
+    @Override
+    public Future<?> shutdownGracefully(final long quietPeriod, final long timeout, final TimeUnit unit) {
+        accepting = false;
+        return termination;
+    }
+
+    @Override
+    public Future<?> terminationFuture() {
+        return termination;
+    }
+
+    @Override
+    @Deprecated
+    public void shutdown() {
+        accepting = false;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return !accepting;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return termination.isDone();
+    }
+
+    @Override
+    public boolean awaitTermination(final long timeout, final TimeUnit unit) throws InterruptedException {
+        return termination.await(timeout, unit);
+    }
+}

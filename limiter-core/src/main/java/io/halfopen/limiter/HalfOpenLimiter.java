@@ -383,12 +383,14 @@ public final class HalfOpenLimiter implements AutoCloseable {
         counters.limitReachedEvents.increment();
         LOG.warn("Event {} ({}, Warning): {} [halfopen limiter '{}': {} half-open allowed, {} queued, remote {}]",
                 Event4226.ID, Event4226.SOURCE, Event4226.TEXT, name, maxHalfOpen(), queuedNow, remote);
-        final LimitReachedJfrEvent jfr = new LimitReachedJfrEvent();
-        if (jfr.shouldCommit()) {
-            jfr.remote = String.valueOf(remote);
-            jfr.queued = queuedNow;
-            jfr.maxHalfOpen = maxHalfOpen();
-            jfr.commit();
+        if (jdk.jfr.FlightRecorder.isInitialized()) { // see LimitReachedJfrEvent: never load it otherwise
+            final LimitReachedJfrEvent jfr = new LimitReachedJfrEvent();
+            if (jfr.shouldCommit()) {
+                jfr.remote = String.valueOf(remote);
+                jfr.queued = queuedNow;
+                jfr.maxHalfOpen = maxHalfOpen();
+                jfr.commit();
+            }
         }
         if (listeners.length > 0) {
             final LimitReached event = new LimitReached(remote, queuedNow, maxHalfOpen(), ticker.nanoTime());

@@ -7,7 +7,13 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
 
-/** The JFR form of event 4226. Committed only when a recording enables it. */
+/**
+ * The JFR form of event 4226. Committed only when a recording enables it.
+ *
+ * <p>Loading this class registers it with JFR, which took 150–380 ms here on first use; on an event loop
+ * that is a stall. {@link HalfOpenLimiter} therefore touches it only once the flight recorder is initialized
+ * (some recording exists), when whoever started the recording has paid that cost.
+ */
 @Name("io.halfopen.LimitReached")
 @Label("Half-Open Limit Reached (Event 4226)")
 @Category({"halfopen"})

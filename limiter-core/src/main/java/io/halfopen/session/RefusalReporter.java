@@ -20,14 +20,18 @@ final class RefusalReporter {
 
     void report(final SessionRefusedException refusal, final int limit, final int sessions) {
         LOG.warn("{}", refusal.getMessage());
-        final SessionRefusedEvent event = new SessionRefusedEvent();
-        if (event.shouldCommit()) {
-            event.computer = refusal.computer();
-            event.user = refusal.userName();
-            event.limit = limit;
-            event.sessions = sessions;
-            event.errorCode = refusal.errorCode();
-            event.commit();
+        // Loading a JFR event class registers it with JFR (150-380 ms on first use, a stall on an event
+        // loop), so the class is only touched once some recording has initialized the flight recorder.
+        if (jdk.jfr.FlightRecorder.isInitialized()) {
+            final SessionRefusedEvent event = new SessionRefusedEvent();
+            if (event.shouldCommit()) {
+                event.computer = refusal.computer();
+                event.user = refusal.userName();
+                event.limit = limit;
+                event.sessions = sessions;
+                event.errorCode = refusal.errorCode();
+                event.commit();
+            }
         }
         try {
             listener.sessionRefused(refusal);

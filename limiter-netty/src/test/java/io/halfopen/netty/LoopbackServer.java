@@ -10,10 +10,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -31,7 +30,8 @@ final class LoopbackServer implements AutoCloseable {
     static final String REFUSAL_LINE = "421 4.7.0 Too many connections, try again later";
     static final String GREETING = "220 ready";
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    @SuppressWarnings("deprecation") // NioEventLoopGroup: deprecated in 4.2, the only NIO group in 4.1
+    private final EventLoopGroup group = new NioEventLoopGroup(2);
     private final ChannelGroup admitted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final InboundSessionLimiter limiter;
     private final ConcurrentComputers computers = new ConcurrentComputers();

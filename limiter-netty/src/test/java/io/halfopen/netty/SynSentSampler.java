@@ -15,8 +15,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Counts the kernel's SYN_SENT sockets, the ground truth for "never more than N half-open": a daemon thread
  * reads {@code /proc/net/tcp} and {@code /proc/net/tcp6} about every millisecond and counts the sockets in
- * state {@code 02} (SYN_SENT) whose remote port is one of the watched ports, so that other processes' connects
- * do not count. Linux only. Reusable: {@link #start}, run the workload, {@link #stop()}, then read
+ * state {@code 02} (SYN_SENT) whose remote port is one of the watched ports and that belong to this process
+ * (their inode is one of this JVM's open socket descriptors), so that other processes' connects do not
+ * count. Linux only. Reusable: {@link #start}, run the workload, {@link #stop()}, then read
  * {@link #peak()} and {@link #samples()}.
  *
  * <pre>{@code
@@ -101,15 +102,58 @@ public final class SynSentSampler implements AutoCloseable {
     private static final class Table {
         private byte[] buffer = new byte[1 << 16];
 
-        private final Set<String> inodes = new java.util.HashSet<>();
+        private final java.util.Map<String, String> inodes = new java.util.LinkedHashMap<>();
+        private final Set<String> ownSockets = new java.util.HashSet<>();
+        private final Set<String> foreignSockets = new java.util.HashSet<>();
 
         int count(final Set<Integer> remotePorts, final StringBuilder matches) {
             inodes.clear();
             for (final Path table : TABLES) {
                 final int length = read(table);
-                parse(length, remotePorts, matches);
+                parse(length, remotePorts);
+            }
+            inodes.keySet().removeIf(this::isForeign);
+            if (matches != null) {
+                inodes.values().forEach(line -> matches.append(line).append('\n'));
             }
             return inodes.size();
+        }
+
+        /**
+         * Whether a socket belongs to another process: only this JVM's sockets count, since the promise is
+         * about one process (one limiter), and other tests on the machine may connect to a port that a peer
+         * here happens to reuse. A socket in SYN_SENT always has an open descriptor (closing one aborts the
+         * connect), so {@code /proc/self/fd} lists every socket of ours that the kernel lists.
+         */
+        private boolean isForeign(final String inode) {
+            if (ownSockets.contains(inode)) {
+                return false;
+            }
+            if (!foreignSockets.contains(inode)) {
+                rescanOwnSockets();
+                if (ownSockets.contains(inode)) {
+                    return false;
+                }
+                foreignSockets.add(inode);
+            }
+            return true;
+        }
+
+        private void rescanOwnSockets() {
+            try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+                fds.forEach(fd -> {
+                    try {
+                        final String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:[")) {
+                            ownSockets.add(target.substring("socket:[".length(), target.length() - 1));
+                        }
+                    } catch (final IOException closedMeanwhile) {
+                        // the descriptor closed while listing: not a socket of ours any more
+                    }
+                });
+            } catch (final IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         private int read(final Path table) {
@@ -133,7 +177,7 @@ public final class SynSentSampler implements AutoCloseable {
         }
 
         // "  sl  local_address rem_address   st ..." then e.g. "   0: 0100007F:A1B2 0100007F:1F90 02 ..."
-        private int parse(final int length, final Set<Integer> remotePorts, final StringBuilder matches) {
+        private int parse(final int length, final Set<Integer> remotePorts) {
             int count = 0;
             int lineStart = indexOf('\n', 0, length) + 1; // skip the header
             while (lineStart > 0 && lineStart < length) {
@@ -150,12 +194,11 @@ public final class SynSentSampler implements AutoCloseable {
                     for (int i = colon + 1; i < stateStart && buffer[i] != ' '; i++) {
                         port = (port << 4) | Character.digit(buffer[i], 16);
                     }
-                    if (remotePorts.contains(port) && inodes.add(inode(stateStart, lineEnd))) {
+                    final String inode = inode(stateStart, lineEnd);
+                    if (remotePorts.contains(port) && !inodes.containsKey(inode)) {
                         count++;
-                        if (matches != null) {
-                            matches.append(new String(buffer, lineStart, lineEnd - lineStart,
-                                    StandardCharsets.US_ASCII).trim()).append('\n');
-                        }
+                        inodes.put(inode, new String(buffer, lineStart, lineEnd - lineStart,
+                                StandardCharsets.US_ASCII).trim());
                     }
                 }
                 lineStart = lineEnd + 1;

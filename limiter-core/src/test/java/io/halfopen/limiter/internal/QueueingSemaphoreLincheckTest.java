@@ -83,7 +83,7 @@ class QueueingSemaphoreLincheckTest {
 
     private static <O extends Options<O, ?>> O configure(final O options, final Class<?> specification) {
         return options.iterations(10)
-                .invocationsPerIteration(500)
+                .invocationsPerIteration(300) // about 60 s of Lincheck in total for the module on 2 busy cores
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(1)
@@ -115,13 +115,15 @@ class QueueingSemaphoreLincheckTest {
     @Test
     void onePermitIsLinearizableToFifoSemaphoreUnderStress() {
         timed("QueueingSemaphore(1) stress", () ->
-                configure(new StressOptions(), FifoSemaphoreSpecification.OnePermit.class).check(OnePermit.class));
+                configure(new StressOptions(), FifoSemaphoreSpecification.OnePermit.class)
+                        .iterations(20).invocationsPerIteration(500).check(OnePermit.class));
     }
 
     @Test
     void twoPermitsAreLinearizableToFifoSemaphoreUnderStress() {
         timed("QueueingSemaphore(2) stress", () ->
-                configure(new StressOptions(), FifoSemaphoreSpecification.TwoPermits.class).check(TwoPermits.class));
+                configure(new StressOptions(), FifoSemaphoreSpecification.TwoPermits.class)
+                        .iterations(20).invocationsPerIteration(500).check(TwoPermits.class));
     }
 
     @Test

@@ -3,8 +3,10 @@ package io.halfopen.limiter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.limiter.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jetbrains.lincheck.Lincheck;
+import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -266,6 +269,119 @@ class AttemptRacesLincheckTest {
             assertEquals(attempt.state() == AttemptState.QUEUE_TIMEOUT ? 1 : 0, events.failed.size());
             assertSlotIsFreeAndSingle(limiter);
         });
+    }
+
+    @Test
+    void closeRacingAnEnqueueAndAGrantLeavesNoWaiterHanging() {
+        timed("close vs enqueue vs grant", () -> {
+            final VirtualClock clock = new VirtualClock();
+            final HalfOpenLimiter limiter = oneSlot(clock);
+            final ConnectAttempt holder = limiter.newAttempt(REMOTE, new Recorder());
+            final Recorder events = new Recorder();
+            final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
+
+            runInParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close,
+                    holder::established);
+
+            final ConnectAttempt attempt = joiner.get();
+            final AttemptState state = attempt.state();
+            if (state == AttemptState.HALF_OPEN) { // got the slot before the close could fail it
+                assertEquals(1, events.granted.get());
+                assertEquals(0, events.failed.size());
+                assertTrue(attempt.established());
+            } else {
+                assertEquals(AttemptState.REJECTED, state, "a waiter was left hanging by close()");
+                assertEquals(1, events.failed.size());
+                assertInstanceOf(LimiterClosedException.class, events.failed.get(0));
+            }
+            final LimiterStats stats = limiter.stats();
+            assertEquals(0, stats.halfOpen());
+            assertEquals(0, stats.queued());
+            final Recorder late = new Recorder();
+            assertEquals(AttemptState.REJECTED, limiter.newAttempt(REMOTE, late).state());
+            assertInstanceOf(LimiterClosedException.class, late.failed.get(0));
+        });
+    }
+
+    @Test
+    void blockingAcquireRacingAGrantAndAnInterruptEndsWithTheSlotHeldOrFreed() {
+        timed("blocking acquire vs grant vs interrupt", () -> {
+            final VirtualClock clock = new VirtualClock();
+            final HalfOpenLimiter limiter = oneSlot(clock);
+            final ConnectAttempt holder = limiter.newAttempt(REMOTE, new Recorder());
+            final AtomicReference<Object> outcome = new AtomicReference<>();
+            final Thread waiter = new Thread(() -> {
+                try {
+                    outcome.set(limiter.acquire(REMOTE, Duration.ofSeconds(1)));
+                } catch (final InterruptedException | HalfOpenLimitException e) {
+                    outcome.set(e);
+                }
+            });
+            final Thread releaser = new Thread(holder::established);
+            final Thread interrupter = new Thread(waiter::interrupt);
+            waiter.start();
+            releaser.start();
+            interrupter.start();
+            try {
+                waiter.join();
+                releaser.join();
+                interrupter.join();
+            } catch (final InterruptedException e) {
+                throw new AssertionError(e);
+            }
+
+            if (outcome.get() instanceof ConnectAttempt attempt) {
+                assertEquals(AttemptState.HALF_OPEN, attempt.state());
+                assertEquals(1, limiter.stats().halfOpen());
+                assertTrue(attempt.established());
+            } else {
+                // interrupted while waiting: the attempt was cancelled, in the queue or right after its grant
+                assertInstanceOf(InterruptedException.class, outcome.get());
+                assertEquals(1, limiter.stats().cancelled());
+            }
+            assertSlotIsFreeAndSingle(limiter);
+        });
+    }
+
+    /**
+     * Known bad: an "end once" guard written as check-then-set on a volatile, in front of the real semaphore.
+     * Two concurrent reports both pass the check and release twice, which duplicates the permit. The model
+     * checker must find the interleaving, which shows that the general-purpose API explores interleavings here.
+     */
+    @Test
+    void modelCheckingCatchesADoubleReleaseBehindACheckThenSetGuard() {
+        final long start = System.nanoTime();
+        final LincheckAssertionError error = assertThrows(LincheckAssertionError.class,
+                () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
+            final QueueingSemaphore semaphore = new QueueingSemaphore(1);
+            final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
+            runInParallel(attempt::end, attempt::end);
+            assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
+        }));
+        assertTrue(error.getMessage().contains("permits after one attempt ended"), error.getMessage());
+        System.out.printf("[lincheck] check-then-set double release (known bad): %d ms%n",
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** The broken guard of the known-bad test. */
+    static final class CheckThenSetAttempt {
+        private final QueueingSemaphore semaphore;
+        private volatile boolean ended;
+
+        CheckThenSetAttempt(final QueueingSemaphore semaphore) {
+            this.semaphore = semaphore;
+            if (semaphore.tryAcquire()) {
+                return;
+            }
+            throw new AssertionError("no permit");
+        }
+
+        void end() {
+            if (!ended) { // BUG: not atomic with the write below
+                ended = true;
+                semaphore.release();
+            }
+        }
     }
 
     /** Records what an attempt's owner was told. */

@@ -9,8 +9,9 @@ import java.util.TreeSet;
  * semaphore with a strict FIFO queue of waiters, from which a waiter can be cancelled.
  *
  * <ul>
- *   <li>{@code acquire}: a permit at once if one is free, otherwise the ticket joins the back of the queue
- *       (a free permit and a non-empty queue never coexist, so nobody barges).</li>
+ *   <li>{@code acquire}: a permit at once if one is free, otherwise the ticket joins the back of the queue. A
+ *       free permit and a non-empty queue never coexist, so nobody barges. (It returns nothing: see
+ *       {@link SemaphoreHarness#acquire}.)</li>
  *   <li>{@code releaseOne}: the calling thread gives back the permit of its oldest ticket that holds one
  *       ({@link SemaphoreHarness#NO_HOLDER} if it holds none); the permit goes to the oldest waiting ticket, or
  *       becomes free. Who got it shows in later results: which threads can release, which tickets can still
@@ -33,14 +34,13 @@ public abstract class FifoSemaphoreSpecification {
         this.permits = permits;
     }
 
-    public String acquire(final int thread) {
+    public void acquire(final int thread) {
         final int id = thread * 10 + acquiresByThread[thread]++;
         if (holding.size() < permits) {
             holding.add(id);
-            return "ADMITTED";
+        } else {
+            queue.addLast(id);
         }
-        queue.addLast(id);
-        return "QUEUED";
     }
 
     public int releaseOne(final int thread) {

@@ -1,7 +1,12 @@
 package io.halfopen.limiter.internal;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Method;
+import java.util.List;
+import org.jetbrains.kotlinx.lincheck.Actor;
+import org.jetbrains.kotlinx.lincheck.execution.ExecutionScenario;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
@@ -34,8 +39,8 @@ class QueueingSemaphoreLincheckTest {
         }
 
         @Operation
-        public String acquire(@Param(gen = ThreadIdGen.class) final int thread) {
-            return harness.acquire(thread);
+        public void acquire(@Param(gen = ThreadIdGen.class) final int thread) {
+            harness.acquire(thread);
         }
 
         @Operation
@@ -81,7 +86,54 @@ class QueueingSemaphoreLincheckTest {
         }
     }
 
+    /** The LIFO semaphore, one permit. */
+    public static final class LifoOnePermit extends Operations {
+        public LifoOnePermit() {
+            super(1, new LifoSemaphore(1));
+        }
+    }
+
+    /**
+     * Scenarios that random generation rarely produces, added to every one-permit check. Thread labels are the
+     * {@code thread} arguments (each label is used by one Lincheck thread at a time).
+     * <ul>
+     *   <li>FIFO: 10 and 20 wait, in that order; the holder's release must go to 10 (label 1 can then release)
+     *       while 20 is being cancelled.</li>
+     *   <li>Deposit: 10 and 30 join the queue while the holder releases; the release may find 10's cell still
+     *       empty and deposit its permit there. Afterwards exactly one of them holds it, in FIFO order.</li>
+     * </ul>
+     */
+    static List<ExecutionScenario> onePermitScenarios() {
+        try {
+            final Method acquire = Operations.class.getMethod("acquire", int.class);
+            final Method release = Operations.class.getMethod("releaseOne", int.class);
+            final Method cancel = Operations.class.getMethod("cancel", int.class, int.class);
+            final Method available = Operations.class.getMethod("available");
+            final ExecutionScenario fifo = new ExecutionScenario(
+                    List.of(new Actor(acquire, List.of(0)), new Actor(acquire, List.of(1)),
+                            new Actor(acquire, List.of(2))),
+                    List.of(List.of(new Actor(release, List.of(0)), new Actor(release, List.of(1))),
+                            List.of(new Actor(cancel, List.of(2, 0)), new Actor(available, List.of()))),
+                    List.of(new Actor(available, List.of())),
+                    null);
+            final ExecutionScenario deposit = new ExecutionScenario(
+                    List.of(new Actor(acquire, List.of(2))),
+                    List.of(List.of(new Actor(acquire, List.of(1))),
+                            List.of(new Actor(release, List.of(2))),
+                            List.of(new Actor(acquire, List.of(3)))),
+                    List.of(new Actor(release, List.of(3)), new Actor(release, List.of(1)),
+                            new Actor(available, List.of())),
+                    null);
+            return List.of(fifo, deposit);
+        } catch (final NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static <O extends Options<O, ?>> O configure(final O options, final Class<?> specification) {
+        if (specification == FifoSemaphoreSpecification.OnePermit.class) {
+            onePermitScenarios().forEach(options::addCustomScenario);
+        }
         return options.iterations(10)
                 .invocationsPerIteration(300) // about 60 s of Lincheck in total for the module on 2 busy cores
                 .threads(3)
@@ -124,6 +176,18 @@ class QueueingSemaphoreLincheckTest {
         timed("QueueingSemaphore(2) stress", () ->
                 configure(new StressOptions(), FifoSemaphoreSpecification.TwoPermits.class)
                         .iterations(20).invocationsPerIteration(500).check(TwoPermits.class));
+    }
+
+    @Test
+    void theSpecificationRejectsASemaphoreThatGrantsTheNewestWaiterFirst() {
+        timed("LifoSemaphore (known bad) model checking", () -> {
+            final LincheckAssertionError error = assertThrows(LincheckAssertionError.class, () ->
+                    configure(new ModelCheckingOptions(), FifoSemaphoreSpecification.OnePermit.class)
+                            .minimizeFailedScenario(false)
+                            .check(LifoOnePermit.class));
+            System.out.println("[lincheck] known-bad verdict: " + error.getMessage().strip().lines().findFirst().orElse(""));
+            assertTrue(error.getMessage().contains("Invalid execution results"), error.getMessage());
+        });
     }
 
     @Test

@@ -85,20 +85,23 @@ final class SemaphoreHarness {
         this.semaphore = semaphore;
     }
 
-    String acquire(final int thread) {
+    /**
+     * Acquires for a new ticket of {@code thread}. Returns nothing on purpose: whether a permit was taken at
+     * once is not a property of one linearization point. With elimination, a release that finds an empty cell
+     * deposits its permit there, and the acquirer that claims the cell returns {@link Admission#ADMITTED}
+     * after {@code tryWait()}; depending on the interleaving, that is equivalent either to "queued, then
+     * granted by that release" or to "the release freed the permit and this acquire took it at once". Who
+     * holds a permit is observed instead through the later operations: {@code releaseOne} by the owner,
+     * {@code cancel} of a waiter, and {@code available}.
+     */
+    void acquire(final int thread) {
         final int k = acquiresByThread[thread]++;
         final Ticket ticket = new Ticket(thread * 10 + k);
         ticketsByThread[thread][k] = ticket;
         final Admission admission = semaphore.acquire(ticket);
         switch (admission) {
-            case ADMITTED -> {
-                ticket.state.set(ADMITTED); // at once (state NEW) or by a deposited permit (state WAITING)
-                return "ADMITTED";
-            }
-            case QUEUED -> {
-                queued.set(ticket.id, ticket);
-                return "QUEUED";
-            }
+            case ADMITTED -> ticket.state.set(ADMITTED); // at once (NEW) or through a deposited permit (WAITING)
+            case QUEUED -> queued.set(ticket.id, ticket);
             default -> throw new AssertionError("a ticket that may wait was " + admission);
         }
     }

@@ -168,14 +168,14 @@ class QueueingSemaphoreLincheckTest {
     void onePermitIsLinearizableToFifoSemaphoreUnderStress() {
         timed("QueueingSemaphore(1) stress", () ->
                 configure(new StressOptions(), FifoSemaphoreSpecification.OnePermit.class)
-                        .iterations(20).invocationsPerIteration(500).check(OnePermit.class));
+                        .iterations(10).invocationsPerIteration(500).check(OnePermit.class));
     }
 
     @Test
     void twoPermitsAreLinearizableToFifoSemaphoreUnderStress() {
         timed("QueueingSemaphore(2) stress", () ->
                 configure(new StressOptions(), FifoSemaphoreSpecification.TwoPermits.class)
-                        .iterations(20).invocationsPerIteration(500).check(TwoPermits.class));
+                        .iterations(10).invocationsPerIteration(500).check(TwoPermits.class));
     }
 
     @Test

@@ -34,8 +34,41 @@ final class SemaphoreHarness {
         int counter();
     }
 
+    /**
+     * The real semaphore, with both indices moved to two cells before the end of the first segment, so that
+     * every scenario's waiters cross into a second segment: appending it, and moving the head and tail
+     * pointers, race with the other operations too.
+     */
     static UnderTest real(final int permits) {
         final QueueingSemaphore semaphore = new QueueingSemaphore(permits);
+        final AdmissionTicket departed = new AdmissionTicket() {
+            @Override
+            public InetSocketAddress remote() {
+                return REMOTE;
+            }
+
+            @Override
+            public boolean tryWait() {
+                return true;
+            }
+
+            @Override
+            public boolean tryAdmit() {
+                return false; // left the queue before its turn
+            }
+        };
+        for (int i = 0; i < permits; i++) {
+            semaphore.acquire(departed);
+        }
+        for (int i = 0; i < Segment.SIZE - 2; i++) {
+            semaphore.acquire(departed);
+        }
+        for (int i = 0; i < permits; i++) {
+            semaphore.release(); // the first release skips every departed waiter
+        }
+        if (semaphore.counter() != permits) {
+            throw new AssertionError("could not prepare the semaphore: " + semaphore);
+        }
         return new UnderTest() {
             @Override
             public Admission acquire(final AdmissionTicket ticket) {

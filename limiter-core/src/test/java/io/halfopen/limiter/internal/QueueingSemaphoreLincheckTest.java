@@ -20,13 +20,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Machine-checked linearizability of {@link QueueingSemaphore} with acquire, release and cancellation against
- * {@link FifoSemaphoreSpecification}: a FIFO semaphore whose releases hand permits to the oldest live waiter
- * (the release reports which one), whose waiters can be cancelled, and in which a free permit and a waiter
- * never coexist. Both Lincheck strategies run: model checking (systematic interleavings of the atomic steps)
- * and stress (real threads). After every scenario, {@code @Validate} checks permit conservation.
+ * {@link FifoSemaphoreSpecification}: a FIFO semaphore whose releases hand permits to the oldest live waiter,
+ * whose waiters can be cancelled, and in which a free permit and a waiter never coexist. Who holds a permit is
+ * observed through {@code releaseOne} (only a holder's thread can release), {@code cancel} (only a waiter can be
+ * cancelled) and {@code available}. Both Lincheck strategies run: model checking (systematic interleavings of
+ * the atomic steps) and stress (real threads). After every scenario, {@code @Validate} checks permit
+ * conservation.
  *
- * <p>A known-bad copy of the algorithm ({@link LostDepositSemaphore}) must be caught, which shows that the
- * checker explores interleavings in this build.
+ * <p>Two known-bad semaphores must be caught: {@link LostDepositSemaphore}, a copy of the algorithm whose bug
+ * only an interleaving shows (which proves the checker explores interleavings in this build), and
+ * {@link LifoSemaphore}, which conserves permits but is not FIFO (which proves the specification checks order).
  */
 class QueueingSemaphoreLincheckTest {
 

@@ -3,8 +3,8 @@ package io.halfopen.limiter.internal;
 import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionTicket;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The concurrent side of the semaphore's Lincheck tests: a semaphore under test, tickets that can be cancelled,
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SemaphoreHarness {
 
-    /** The part of a semaphore the tests drive; the real one and a deliberately broken copy implement it. */
+    /** The part of a semaphore the tests drive; the real one and the deliberately broken ones implement it. */
     interface UnderTest {
         Admission acquire(AdmissionTicket ticket);
 

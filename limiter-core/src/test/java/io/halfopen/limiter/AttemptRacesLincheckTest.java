@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.halfopen.limiter.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
@@ -31,6 +32,10 @@ import org.junit.jupiter.api.Test;
  * <p>Each invocation builds a fresh limiter with one slot, so the slot is either held or handed on and a lost or
  * duplicated permit shows at once: after every race, {@code halfOpen} is zero (or one, if the race left an
  * attempt holding the slot), and exactly one fresh attempt is granted at once while the next one queues.
+ *
+ * <p>JDK 17 is the reference run: there Lincheck 3.7 switches threads at every shared access. On JDK 25 it
+ * switches only at atomics, VarHandles and locks, not at volatile field accesses (see the known-bad tests at
+ * the end), so the same tests explore fewer interleavings there.
  *
  * <p>Scope: event 4226 is switched off ({@link LimitEventMode#NEVER}) so that SLF4J and JFR stay out of the
  * model checker; the log line and the JFR event are not part of any race.
@@ -344,41 +349,67 @@ class AttemptRacesLincheckTest {
     }
 
     /**
-     * Known bad: an "end once" guard written as check-then-set on a volatile, in front of the real semaphore.
-     * Two concurrent reports both pass the check and release twice, which duplicates the permit. The model
-     * checker must find the interleaving, which shows that the general-purpose API explores interleavings here.
+     * Known bad: an "end once" guard written as check-then-set (an atomic read, then an atomic write) in front
+     * of the real semaphore. Two concurrent reports both pass the check and release twice, which duplicates
+     * the permit. The model checker must find the interleaving, which shows that the general-purpose API
+     * explores interleavings in this build.
      */
     @Test
     void modelCheckingCatchesADoubleReleaseBehindACheckThenSetGuard() {
+        assertDoubleReleaseIsCaught("check-then-set on an AtomicBoolean", CheckThenSetAttempt::endWithAtomic);
+    }
+
+    /**
+     * The same known-bad guard on a plain {@code volatile boolean}. Lincheck 3.7 finds it on JDK 17; on JDK 25
+     * its general-purpose API did not switch threads at plain or volatile field accesses (only at atomics,
+     * VarHandles and locks), so there the check is skipped, and the races above are explored less finely: the
+     * limiter's volatile reads (such as {@code state} before a CAS, or {@code closed}) are not switch points.
+     */
+    @Test
+    void modelCheckingCatchesADoubleReleaseBehindAVolatileCheckThenSetGuard() {
+        assumeTrue(Runtime.version().feature() < 25,
+                "Lincheck 3.7 does not switch threads at volatile field accesses on JDK 25");
+        assertDoubleReleaseIsCaught("check-then-set on a volatile", CheckThenSetAttempt::endWithVolatile);
+    }
+
+    private static void assertDoubleReleaseIsCaught(final String what,
+            final java.util.function.Consumer<CheckThenSetAttempt> end) {
         final long start = System.nanoTime();
         final LincheckAssertionError error = assertThrows(LincheckAssertionError.class,
                 () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-            final QueueingSemaphore semaphore = new QueueingSemaphore(1);
-            final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
-            runInParallel(attempt::end, attempt::end);
-            assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
-        }));
+                    final QueueingSemaphore semaphore = new QueueingSemaphore(1);
+                    final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
+                    runInParallel(() -> end.accept(attempt), () -> end.accept(attempt));
+                    assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
+                }));
         assertTrue(error.getMessage().contains("permits after one attempt ended"), error.getMessage());
-        System.out.printf("[lincheck] check-then-set double release (known bad): %d ms%n",
+        System.out.printf("[lincheck] %s double release (known bad): %d ms%n", what,
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    /** The broken guard of the known-bad test. */
+    /** The broken guards of the known-bad tests. */
     static final class CheckThenSetAttempt {
         private final QueueingSemaphore semaphore;
-        private volatile boolean ended;
+        private final AtomicBoolean endedAtomic = new AtomicBoolean();
+        private volatile boolean endedVolatile;
 
         CheckThenSetAttempt(final QueueingSemaphore semaphore) {
             this.semaphore = semaphore;
-            if (semaphore.tryAcquire()) {
-                return;
+            if (!semaphore.tryAcquire()) {
+                throw new AssertionError("no permit");
             }
-            throw new AssertionError("no permit");
         }
 
-        void end() {
-            if (!ended) { // BUG: not atomic with the write below
-                ended = true;
+        void endWithAtomic() {
+            if (!endedAtomic.get()) { // BUG: not atomic with the write below (compareAndSet would be)
+                endedAtomic.set(true);
+                semaphore.release();
+            }
+        }
+
+        void endWithVolatile() {
+            if (!endedVolatile) { // BUG: not atomic with the write below
+                endedVolatile = true;
                 semaphore.release();
             }
         }

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 class AttemptRacesLincheckTest {
 
-    private static final int INVOCATIONS = 60;
+    private static final int INVOCATIONS = 50;
     private static final Duration QUEUE_TIMEOUT = Duration.ofMillis(5);
     private static final Duration HALF_OPEN_TIMEOUT = Duration.ofSeconds(1);
     private static final InetSocketAddress REMOTE;

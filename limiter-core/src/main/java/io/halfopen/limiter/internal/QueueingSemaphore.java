@@ -47,11 +47,11 @@ import java.lang.invoke.VarHandle;
  *   <li>Conservation: at every quiescent point, {@code permits = maxPermits - held - pendingCells}, where
  *       {@code held} counts permits that were taken (fast path, deposit, or accepted grant) and not released,
  *       and {@code pendingCells = enqIdx - deqIdx} counts claimed cells not yet visited.</li>
- *   <li>FIFO: cells are claimed in the order of the decrements that made acquirers wait (each decrement that
- *       returned {@code <= 0} is followed by exactly one cell claim), and releases visit cells in index
- *       order, so a waiter is offered a permit only after every live waiter before it was granted. A new
- *       acquirer cannot barge: while anyone waits, {@code permits <= 0} and its decrement sends it to the
- *       back of the queue.</li>
+ *   <li>FIFO: waiters are ordered by their {@code enqIdx} increment (each decrement that returned
+ *       {@code <= 0} is followed by exactly one cell claim, though two acquirers between the two steps may
+ *       claim in either order), and releases visit cells in index order, so a waiter is offered a permit only
+ *       after every live waiter in an earlier cell was granted. A new acquirer cannot barge: while anyone
+ *       waits, {@code permits <= 0} and its decrement sends it to the back of the queue.</li>
  *   <li>Exactly once: each cell is visited by exactly one release ({@code deqIdx} is a counter), and each
  *       ticket is offered a permit at most once; a permit is either taken by exactly one party or returned by
  *       a retried increment. No permit is created or lost.</li>

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Unprivileged peers on 127.0.0.1 that accept, refuse and drop connects (harness.md, Recipe E), owned by one
- * test and closed with it.
+ * Unprivileged peers on 127.0.0.1 (or another loopback address) that accept, refuse and drop connects
+ * (harness.md, Recipe E), owned by one test and closed with it.
  * <ul>
  *   <li>{@link #accepting()}: a listener whose thread accepts every connection and keeps it open.</li>
  *   <li>{@link #refusing()}: a port bound by a socket that never listens: a connect gets an immediate RST.</li>
@@ -25,9 +25,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class LoopbackPeers implements AutoCloseable {
 
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-
+    private final InetAddress address;
     private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
+
+    /** Peers on 127.0.0.1. */
+    public LoopbackPeers() {
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /**
+     * Peers on the given loopback address, e.g. {@code ::1}.
+     *
+     * @param address a loopback address
+     */
+    public LoopbackPeers(final InetAddress address) {
+        if (!address.isLoopbackAddress()) {
+            throw new IllegalArgumentException("peers live on loopback only, was " + address);
+        }
+        this.address = address;
+    }
 
     /**
      * Starts a peer that accepts every connection.
@@ -38,7 +54,7 @@ public final class LoopbackPeers implements AutoCloseable {
     public InetSocketAddress accepting() throws IOException {
         final ServerSocketChannel server = ServerSocketChannel.open();
         resources.add(server);
-        server.bind(new InetSocketAddress(LOOPBACK, 0), 128);
+        server.bind(new InetSocketAddress(address, 0), 128);
         final Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
@@ -65,7 +81,7 @@ public final class LoopbackPeers implements AutoCloseable {
         final SocketChannel holder = SocketChannel.open();
         resources.add(holder);
         holder.setOption(StandardSocketOptions.SO_REUSEADDR, false);
-        holder.bind(new InetSocketAddress(LOOPBACK, 0));
+        holder.bind(new InetSocketAddress(address, 0));
         return (InetSocketAddress) holder.getLocalAddress();
     }
 
@@ -78,23 +94,23 @@ public final class LoopbackPeers implements AutoCloseable {
     public InetSocketAddress dropping() throws IOException {
         final ServerSocketChannel server = ServerSocketChannel.open();
         resources.add(server);
-        server.bind(new InetSocketAddress(LOOPBACK, 0), 1); // backlog 1; never accept()
-        final InetSocketAddress address = (InetSocketAddress) server.getLocalAddress();
+        server.bind(new InetSocketAddress(address, 0), 1); // backlog 1; never accept()
+        final InetSocketAddress peer = (InetSocketAddress) server.getLocalAddress();
         for (int i = 0; i < 2; i++) { // backlog + 1 handshakes complete and fill the accept queue
             final SocketChannel filler = SocketChannel.open();
             resources.add(filler);
-            filler.connect(address);
+            filler.connect(peer);
         }
         try (SocketChannel probe = SocketChannel.open(); Selector selector = Selector.open()) {
             probe.setOption(StandardSocketOptions.SO_LINGER, 0);
             probe.configureBlocking(false);
-            if (!probe.connect(address)) {
+            if (!probe.connect(peer)) {
                 probe.register(selector, SelectionKey.OP_CONNECT);
                 if (selector.select(300) == 0) {
-                    return address; // still SYN_SENT after 300 ms: SYNs are dropped
+                    return peer; // still SYN_SENT after 300 ms: SYNs are dropped
                 }
             }
-            throw new IOException("the dropping peer " + address + " answered a third connect: its accept queue"
+            throw new IOException("the dropping peer " + peer + " answered a third connect: its accept queue"
                     + " did not fill as expected");
         }
     }

@@ -2,8 +2,14 @@ package io.halfopen.netty;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Locale;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,10 +21,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Counts the kernel's SYN_SENT sockets, the ground truth for "never more than N half-open": a daemon thread
  * reads {@code /proc/net/tcp} and {@code /proc/net/tcp6} about every millisecond and counts the sockets in
- * state {@code 02} (SYN_SENT) whose remote port is one of the watched ports and that belong to this process
- * (their inode is one of this JVM's open socket descriptors), so that other processes' connects do not
- * count. Linux only. Reusable: {@link #start}, run the workload, {@link #stop()}, then read
- * {@link #peak()} and {@link #samples()}.
+ * state {@code 02} (SYN_SENT) either towards one of the watched ports and belonging to this process (their
+ * inode is one of this JVM's open socket descriptors, so that other processes' connects do not count), or,
+ * with {@link #startTowards}, towards exactly one of the watched peers (address and port). Linux only.
+ * Reusable: {@link #start}, run the workload, {@link #stop()}, then read {@link #peak()} and
+ * {@link #samples()}.
  *
  * <pre>{@code
  * try (SynSentSampler sampler = SynSentSampler.start(Set.of(peerPort))) {
@@ -27,6 +34,14 @@ import java.util.concurrent.locks.LockSupport;
  *     assertTrue(sampler.peak() <= limit);
  * }
  * }</pre>
+ *
+ * <p>What a sample costs: each read of a table walks the kernel's whole established-connections hash (262,144
+ * buckets on a 24 GiB machine), about a millisecond per table whatever it holds. So a table's last, empty
+ * {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers ({@link #startTowards}) only
+ * {@code /proc/net/tcp6} is read on every sample, since the JDK's and Netty's sockets are dual-stack and list
+ * their IPv4 connects there; {@code /proc/net/tcp} is read every {@value #IPV4_TABLE_CHECK_EVERY}th sample,
+ * and on every sample from the first one that finds a watched socket in it (IPv4-only sockets, e.g. with
+ * {@code -Djava.net.preferIPv4Stack=true}). An interval of 0 samples back to back.
  *
  * <p>A sample is not an atomic snapshot: the kernel lists its tables bucket by bucket, about a page per
  * {@code read}, so a socket that closes while a sample is read and another that opens meanwhile can both be
@@ -42,9 +57,22 @@ import java.util.concurrent.locks.LockSupport;
 public final class SynSentSampler implements AutoCloseable {
 
     private static final String SYN_SENT = "02";
-    private static final Path[] TABLES = {Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6")};
+    private static final Path IPV4_TABLE = Path.of("/proc/net/tcp");
+    private static final Path IPV6_TABLE = Path.of("/proc/net/tcp6");
+    /** With exact peers, how often the IPv4 table is read while no watched socket was ever found in it. */
+    private static final int IPV4_TABLE_CHECK_EVERY = 32;
+    /**
+     * A {@code read} of a {@code /proc/net/tcp*} table returns at most one page (the seq_file's buffer) and
+     * stops early only at the table's end or when the next line (under 200 bytes) would not fit: a read of
+     * fewer bytes than this was the last one, and reading on would only walk the rest of the hash to find
+     * nothing more.
+     */
+    private static final int SURELY_AT_END = 2048;
+    /** Samples taken before {@link #startTowards} returns, so that the parsing is compiled when it counts. */
+    private static final int WARM_UP_SAMPLES = 200;
 
     private final Set<Integer> remotePorts;
+    private final Set<String> remoteEndpoints;
     private final long intervalNanos;
     private final Thread thread;
     private volatile boolean running = true;
@@ -54,9 +82,13 @@ public final class SynSentSampler implements AutoCloseable {
     private volatile long nonZeroSamples;
     private volatile Throwable failure;
     private volatile String peakSockets = "";
+    private volatile long startNanos;
+    private volatile long endNanos;
 
-    private SynSentSampler(final Set<Integer> remotePorts, final long intervalNanos) {
+    private SynSentSampler(final Set<Integer> remotePorts, final Set<String> remoteEndpoints,
+            final long intervalNanos) {
         this.remotePorts = Set.copyOf(remotePorts);
+        this.remoteEndpoints = remoteEndpoints == null ? null : Set.copyOf(remoteEndpoints);
         this.intervalNanos = intervalNanos;
         this.thread = new Thread(this::run, "syn-sent-sampler");
         this.thread.setDaemon(true);
@@ -80,9 +112,83 @@ public final class SynSentSampler implements AutoCloseable {
      * @return the running sampler
      */
     public static SynSentSampler start(final Set<Integer> remotePorts, final long intervalNanos) {
-        final SynSentSampler sampler = new SynSentSampler(remotePorts, intervalNanos);
+        final SynSentSampler sampler = new SynSentSampler(remotePorts, null, intervalNanos);
         sampler.thread.start();
         return sampler;
+    }
+
+    /**
+     * Starts sampling the SYN_SENT sockets towards exactly the given peers (address and port), at the given
+     * interval. An IPv4 peer also matches a dual-stack socket's IPv4-mapped form in {@code /proc/net/tcp6}.
+     * Every such socket counts, whichever process owns it: the peers must be the test's own (a container, a
+     * namespace, or a loopback port it holds), so that nothing else connects to them. Skipping the ownership
+     * check keeps each sample to two reads, however many connects come and go.
+     *
+     * @param peers         the peers' addresses, resolved
+     * @param intervalNanos the pause between two samples
+     * @return the running sampler
+     */
+    public static SynSentSampler startTowards(final Collection<InetSocketAddress> peers, final long intervalNanos) {
+        final SynSentSampler sampler = new SynSentSampler(ports(peers), procEndpoints(peers), intervalNanos);
+        final Table warmUp = new Table(sampler.remoteEndpoints);
+        for (int i = 0; i < WARM_UP_SAMPLES; i++) {
+            warmUp.count(sampler.remotePorts, null);
+        }
+        sampler.thread.start();
+        return sampler;
+    }
+
+    /**
+     * Counts the SYN_SENT sockets towards exactly the given peers once, now.
+     *
+     * @param peers the peers' addresses, resolved
+     * @return how many of this process's sockets are in SYN_SENT towards them
+     */
+    public static int countNowTowards(final Collection<InetSocketAddress> peers) {
+        return new Table(procEndpoints(peers)).count(ports(peers), null);
+    }
+
+    private static Set<Integer> ports(final Collection<InetSocketAddress> peers) {
+        final Set<Integer> ports = new HashSet<>();
+        peers.forEach(peer -> ports.add(peer.getPort()));
+        return ports;
+    }
+
+    /**
+     * The peers as {@code /proc/net/tcp*} prints a remote endpoint: the address as 32-bit words in host order
+     * (little-endian here), a colon, the port; each in upper-case hex.
+     */
+    private static Set<String> procEndpoints(final Collection<InetSocketAddress> peers) {
+        final Set<String> endpoints = new HashSet<>();
+        for (final InetSocketAddress peer : peers) {
+            final InetAddress address = peer.getAddress();
+            if (address == null) {
+                throw new IllegalArgumentException("peer must be resolved, was " + peer);
+            }
+            final String port = String.format(Locale.ROOT, ":%04X", peer.getPort());
+            final byte[] bytes = address.getAddress();
+            if (address instanceof Inet4Address) {
+                endpoints.add(procWords(bytes) + port);
+                final byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xff;
+                mapped[11] = (byte) 0xff;
+                System.arraycopy(bytes, 0, mapped, 12, 4);
+                endpoints.add(procWords(mapped) + port);
+            } else {
+                endpoints.add(procWords(bytes) + port);
+            }
+        }
+        return endpoints;
+    }
+
+    private static String procWords(final byte[] bytes) {
+        final StringBuilder hex = new StringBuilder(bytes.length * 2);
+        for (int word = 0; word < bytes.length; word += 4) {
+            for (int i = word + 3; i >= word; i--) {
+                hex.append(String.format(Locale.ROOT, "%02X", bytes[i] & 0xff));
+            }
+        }
+        return hex.toString();
     }
 
     /**
@@ -92,7 +198,7 @@ public final class SynSentSampler implements AutoCloseable {
      * @return how many sockets are in SYN_SENT towards them
      */
     public static int countNow(final Set<Integer> remotePorts) {
-        return new Table().count(remotePorts, null);
+        return new Table(null).count(remotePorts, null);
     }
 
     /**
@@ -101,18 +207,31 @@ public final class SynSentSampler implements AutoCloseable {
      */
     private static final class Table {
         private byte[] buffer = new byte[1 << 16];
+        private final Set<String> remoteEndpoints;
+
+        /** @param remoteEndpoints the peers in {@code /proc}'s form, or {@code null} to match on ports only */
+        Table(final Set<String> remoteEndpoints) {
+            this.remoteEndpoints = remoteEndpoints;
+        }
 
         private final java.util.Map<String, String> inodes = new java.util.LinkedHashMap<>();
+        private boolean ipv4TableInUse;
+        private int sinceIpv4Check;
         private final Set<String> ownSockets = new java.util.HashSet<>();
         private final Set<String> foreignSockets = new java.util.HashSet<>();
 
         int count(final Set<Integer> remotePorts, final StringBuilder matches) {
             inodes.clear();
-            for (final Path table : TABLES) {
-                final int length = read(table);
-                parse(length, remotePorts);
+            if (remoteEndpoints == null || ipv4TableInUse || ++sinceIpv4Check == IPV4_TABLE_CHECK_EVERY) {
+                sinceIpv4Check = 0;
+                if (parse(read(IPV4_TABLE), remotePorts) > 0) {
+                    ipv4TableInUse = true;
+                }
             }
-            inodes.keySet().removeIf(this::isForeign);
+            parse(read(IPV6_TABLE), remotePorts);
+            if (remoteEndpoints == null) {
+                inodes.keySet().removeIf(this::isForeign); // exact peers are the test's own: no other process
+            }
             if (matches != null) {
                 inodes.values().forEach(line -> matches.append(line).append('\n'));
             }
@@ -163,11 +282,15 @@ public final class SynSentSampler implements AutoCloseable {
                     if (length == buffer.length) {
                         buffer = Arrays.copyOf(buffer, buffer.length * 2);
                     }
-                    final int n = in.read(buffer, length, buffer.length - length);
+                    final int wanted = buffer.length - length;
+                    final int n = in.read(buffer, length, wanted);
                     if (n < 0) {
                         return length;
                     }
                     length += n;
+                    if (n < SURELY_AT_END) {
+                        return length; // see SURELY_AT_END: spares the walk that would only find the end
+                    }
                 }
             } catch (final NoSuchFileException noIpv6) {
                 return 0;
@@ -195,7 +318,8 @@ public final class SynSentSampler implements AutoCloseable {
                         port = (port << 4) | Character.digit(buffer[i], 16);
                     }
                     final String inode = inode(stateStart, lineEnd);
-                    if (remotePorts.contains(port) && !inodes.containsKey(inode)) {
+                    if (remotePorts.contains(port) && isWatched(remoteStart, stateStart)
+                            && !inodes.containsKey(inode)) {
                         count++;
                         inodes.put(inode, new String(buffer, lineStart, lineEnd - lineStart,
                                 StandardCharsets.US_ASCII).trim());
@@ -204,6 +328,18 @@ public final class SynSentSampler implements AutoCloseable {
                 lineStart = lineEnd + 1;
             }
             return count;
+        }
+
+        private boolean isWatched(final int remoteStart, final int stateStart) {
+            if (remoteEndpoints == null) {
+                return true;
+            }
+            int end = stateStart;
+            while (end > remoteStart && buffer[end - 1] == ' ') {
+                end--;
+            }
+            return remoteEndpoints.contains(new String(buffer, remoteStart, end - remoteStart,
+                    StandardCharsets.US_ASCII));
         }
 
         /** The inode: the tenth field; fields 4 to 9 follow the state. */
@@ -251,8 +387,9 @@ public final class SynSentSampler implements AutoCloseable {
 
     private void run() {
         try {
-            final Table table = new Table();
+            final Table table = new Table(remoteEndpoints);
             final StringBuilder matches = new StringBuilder();
+            startNanos = System.nanoTime();
             while (running) {
                 matches.setLength(0);
                 final int now = table.count(remotePorts, matches);
@@ -265,8 +402,13 @@ public final class SynSentSampler implements AutoCloseable {
                     nonZeroSamples++;
                 }
                 samples++;
-                LockSupport.parkNanos(intervalNanos); // pacing, not waiting for a condition
+                if (intervalNanos > 0) {
+                    LockSupport.parkNanos(intervalNanos); // pacing, not waiting for a condition
+                } else {
+                    Thread.yield();
+                }
             }
+            endNanos = System.nanoTime();
         } catch (final Throwable t) {
             failure = t;
         }
@@ -310,6 +452,12 @@ public final class SynSentSampler implements AutoCloseable {
         return samples;
     }
 
+    /** @return samples taken per second, from the first sample to {@link #stop()} (0 while running) */
+    public double samplesPerSecond() {
+        final long elapsed = endNanos - startNanos;
+        return endNanos == 0 || elapsed <= 0 ? 0 : samples * 1e9 / elapsed;
+    }
+
     /** @return how many samples saw at least one SYN_SENT socket */
     public long nonZeroSamples() {
         return nonZeroSamples;
@@ -322,6 +470,7 @@ public final class SynSentSampler implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SynSentSampler[peak " + peak + ", " + samples + " samples, " + nonZeroSamples + " non-zero]";
+        return String.format(Locale.ROOT, "SynSentSampler[peak %d, %d samples (%.0f/s), %d non-zero]", peak,
+                samples, samplesPerSecond(), nonZeroSamples);
     }
 }

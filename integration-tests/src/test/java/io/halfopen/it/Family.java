@@ -1,0 +1,4 @@
+package io.halfopen.it;
+
+/** The IP version of a peer's address. */
+enum Family { IPV4, IPV6 }

@@ -11,6 +11,9 @@ Every ratio is taken against a baseline measured in the same run (same JSON inpu
                                             also as a ratio of per-iteration medians (fair JUC is bimodal)
   CancellationBenchmark                     score / score of semaphoreEnqueueCancel
   WholeAttemptBenchmark                     score / score of bareSemaphore
+  NettyConnectBenchmark, NettyAcceptBenchmark  score / score of handler=NONE, also as the overhead in time,
+                                            a ratio of per-iteration medians (these ops wait on other
+                                            threads and move a lot) and extra bytes per op (row minus NONE)
 """
 
 import argparse
@@ -27,10 +30,15 @@ BASELINES = {
     "SaturatedHandoffBenchmark": ("param", "type", "JUC_FAIR"),
     "CancellationBenchmark": ("method", None, "semaphoreEnqueueCancel"),
     "WholeAttemptBenchmark": ("method", None, "bareSemaphore"),
+    "NettyConnectBenchmark": ("param", "handler", "NONE"),
+    "NettyAcceptBenchmark": ("param", "handler", "NONE"),
 }
 
+# classes whose rows are a handler's overhead over the same pipeline without it: extra overhead columns
+OVERHEAD = {"NettyConnectBenchmark", "NettyAcceptBenchmark"}
+
 ORDER = ["UncontendedBenchmark", "TwoThreadBenchmark", "SaturatedHandoffBenchmark", "CancellationBenchmark",
-         "WholeAttemptBenchmark"]
+         "WholeAttemptBenchmark", "NettyConnectBenchmark", "NettyAcceptBenchmark"]
 
 NOTES = {
     "UncontendedBenchmark": "1 thread, 10 permits, nothing waits; ns per acquire+release. "
@@ -47,6 +55,18 @@ NOTES = {
                              "that skips the cancelled cells. ns/op.",
     "WholeAttemptBenchmark": "One op = newAttempt (granted at once) + established(); what a connect pays the "
                              "limiter, and what its half-open timer costs. ns/op.",
+    "NettyConnectBenchmark": "One op = a NIO connect to a loopback server until its future completes, then close "
+                             "(SO_LINGER 0) until that completes; ns/op. HALF_OPEN_LIMIT: `HalfOpenLimitHandler` on "
+                             "`HalfOpenLimiter.xpSp2()` (a real 21 s half-open timer per connect); "
+                             "HALF_OPEN_LIMIT_NO_TIMER: the same with a scheduler that arms nothing, to show what "
+                             "that timer costs. Target (issue 5): HALF_OPEN_LIMIT ≤ 1.05× NONE (overhead ≤ 5 %).",
+    "NettyAcceptBenchmark": "One op = a NIO connect to a loopback server that closes the child on channelActive, "
+                            "until the client saw the close and the server's close listeners ran; ns/op. "
+                            "SESSION_LIMIT: `InboundSessionLimitHandler` on `InboundSessionLimiter.xpProfessional()`; "
+                            "every client is 127.0.0.1 (one computer) and ops run one at a time, so each op opens "
+                            "and ends that computer's session (with its AutoDisconnect timer); "
+                            "SESSION_LIMIT_NO_TIMER: the same with a scheduler that arms nothing. "
+                            "Target (issue 6): SESSION_LIMIT ≤ 1.05× NONE (overhead ≤ 5 %).",
 }
 
 
@@ -76,6 +96,18 @@ def fmt_ratio(value, base):
         return "n/a"
     ratio = value / base
     return ("%.3f×" if ratio < 0.1 else "%.2f×") % ratio
+
+
+def fmt_overhead(value, base):
+    if not value or not base:
+        return "n/a"
+    return "%+.1f %%" % ((value / base - 1.0) * 100.0)
+
+
+def fmt_extra_bytes(value, base):
+    if value is None or base is None:
+        return "n/a"
+    return "%+.0f" % (value - base)
 
 
 def fmt_bytes(value):
@@ -165,10 +197,13 @@ def section(cls, entries):
     if cls in NOTES:
         out += [NOTES[cls], ""]
     saturated = cls == "SaturatedHandoffBenchmark"
+    overhead = cls in OVERHEAD
     header = ["benchmark", "score ± error", "ratio to %s (same run)" % baseline_label(cls), "B/op",
               "forks × iterations", "fork means"]
     if saturated:
         header += ["median of iterations", "median ratio", "min – max"]
+    if overhead:
+        header += ["overhead (time)", "median ratio", "extra B/op"]
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     for entry in entries:
@@ -192,6 +227,12 @@ def section(cls, entries):
             cells += [fmt(median),
                       fmt_ratio(median, base_median),
                       "%s – %s" % (fmt(min(iters)), fmt(max(iters))) if iters else "n/a"]
+        if overhead:
+            base_iters = iterations(base) if base else []
+            cells += [fmt_overhead(score, base["primaryMetric"]["score"]) if base else "n/a",
+                      fmt_ratio(statistics.median(iters) if iters else None,
+                                statistics.median(base_iters) if base_iters else None),
+                      fmt_extra_bytes(alloc_norm(entry), alloc_norm(base)) if base else "n/a"]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     return out

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Full profile: the settings of shared/research/anchors.md, with 6 forks where runs move between forks
 # (the two-thread group, and the saturated group whose fair-JUC baseline is bimodal at holdTokens 0 and 100).
-# About 30 minutes on 2 cores. Run it on a quiet machine. Writes results/full.json and RESULTS.md.
+# About 33 minutes on 2 cores. Run it on a quiet machine. Writes results/full.json and RESULTS.md.
 # Extra arguments go to JMH, e.g. ./run-full.sh -jvm /path/to/jdk-25/bin/java
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +13,7 @@ fi
 mkdir -p results
 
 COMMON=(-wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
-java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt)Benchmark' \
+java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|NettyConnect|NettyAccept)Benchmark' \
   -f 2 "${COMMON[@]}" -rff results/full-1.json "$@"
 java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
   -f 6 "${COMMON[@]}" -rff results/full-2.json "$@"

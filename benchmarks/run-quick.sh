@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Quick profile: every benchmark once, short iterations, with -prof gc. About 5–6 minutes on 2 cores.
+# Quick profile: every benchmark once, short iterations, with -prof gc. About 7–8 minutes on 2 cores.
 # Writes results/quick.json (JMH JSON) and regenerates RESULTS.md from it.
 # Extra arguments go to JMH, e.g. ./run-quick.sh -jvm /path/to/jdk-25/bin/java
 set -euo pipefail
@@ -12,8 +12,9 @@ fi
 mkdir -p results
 
 COMMON=(-wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
-# Everything but the two-thread group: one fork each (the groups are tight, or read as medians).
-java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|Cancellation|WholeAttempt)Benchmark' \
+# Everything but the two-thread group: one fork each (the groups are tight, or read as medians). The two Netty
+# end-to-end groups (NettyConnect, NettyAccept) run on real loopback sockets, three rows each.
+java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|Cancellation|WholeAttempt|NettyConnect|NettyAccept)Benchmark' \
   -f 1 "${COMMON[@]}" -rff results/quick-1.json "$@"
 # The two-thread group moves between forks: two forks even in the quick profile.
 java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \

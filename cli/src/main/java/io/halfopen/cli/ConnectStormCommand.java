@@ -44,10 +44,10 @@ import picocli.CommandLine.Spec;
  * The demo: a storm of TCP connects from this machine to loopback peers it starts itself (one that accepts, one
  * that refuses, one that drops SYNs), through {@link HalfOpenLimitHandler}, with live progress, event 4226 when
  * it fires, and a summary that puts the kernel's own peak of SYN_SENT sockets beside the configured limit.
- * Nothing leaves 127.0.0.1.
+ * Nothing leaves 127.0.0.1. The subcommand {@code sessions} is the second demo, {@link SessionsCommand}.
  */
 @Command(name = "halfopen-cli", mixinStandardHelpOptions = true, version = "halfopen 0.1.0-SNAPSHOT",
-        sortOptions = false,
+        sortOptions = false, subcommands = SessionsCommand.class,
         description = {
             "Fires a storm of TCP connects at loopback peers of its own - one accepts, one refuses (RST), one drops"
                     + " SYNs (a full accept queue) - through HalfOpenLimitHandler, the way Windows XP SP2 limited"

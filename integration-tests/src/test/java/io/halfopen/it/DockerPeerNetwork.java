@@ -107,7 +107,8 @@ final class DockerPeerNetwork implements PeerNetwork {
                 .withImagePullPolicy(NEVER_PULL)
                 .withNetwork(network)
                 .withLabel(LABEL, "peer-" + role)
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN))
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCapAdd(Capability.NET_ADMIN)
+                        .withSysctls(PortPlan.ICMP_UNLIMITED))
                 .withCommand("sh", "-c", listeners + "; exec sleep 2147483647");
         final Host host = new Host(role, container);
         hosts.add(host);
@@ -176,7 +177,15 @@ final class DockerPeerNetwork implements PeerNetwork {
         }
 
         @Override
+        public Set<Family> families(final PeerKind kind) {
+            return PortPlan.families(kind);
+        }
+
+        @Override
         public List<InetSocketAddress> endpoints(final PeerKind kind, final Family family) {
+            if (!families(kind).contains(family)) {
+                throw new IllegalArgumentException(describe() + " has no " + kind + " peer over " + family);
+            }
             final InetAddress address = family == Family.IPV4 ? ipv4 : ipv6;
             final List<InetSocketAddress> endpoints = new ArrayList<>();
             PortPlan.PORTS.get(kind).forEach(port -> endpoints.add(new InetSocketAddress(address, port)));

@@ -28,8 +28,8 @@ final class HostProbe {
      * @throws IOException if an endpoint does not behave as planned, with what it did instead
      */
     static void verify(final PeerHost host) throws IOException {
-        for (final Family family : host.families()) {
-            for (final PeerKind kind : host.kinds()) {
+        for (final PeerKind kind : host.kinds()) {
+            for (final Family family : host.families(kind)) {
                 for (final InetSocketAddress endpoint : host.endpoints(kind, family)) {
                     switch (kind) {
                         case ACCEPT -> awaitAccepting(endpoint);

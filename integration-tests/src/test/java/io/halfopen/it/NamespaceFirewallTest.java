@@ -44,7 +44,7 @@ class NamespaceFirewallTest extends FirewallScenarios {
         assertEndedByHalfOpenTimeout(connects.get(0));
         final Duration held = recorder.ended(AttemptState.TIMED_OUT).get(0).halfOpen();
         report("XP defaults", "one dropped connect held its slot %d ms, then was aborted (XP: 21 s); peak"
-                + " SYN_SENT %d, %s", held.toMillis(), sampler.peak(), rate(sampler));
+                + " SYN_SENT %s, %s", held.toMillis(), peak(sampler), rate(sampler));
         assertBetween(held, Duration.ofSeconds(21), Duration.ofSeconds(25), "the default half-open time");
         assertDrained(limiter);
         assertWithinLimit(sampler);

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +109,10 @@ final class NamespacePeerNetwork implements PeerNetwork {
                     peerVeth, "nodad");
             Commands.run("ip", "-n", namespace, "link", "set", peerVeth, "up");
             Commands.run("ip", "-n", namespace, "link", "set", "lo", "up");
+            for (final Map.Entry<String, String> sysctl : PortPlan.ICMP_UNLIMITED.entrySet()) {
+                Commands.run("ip", "netns", "exec", namespace, "sysctl", "-q", "-w",
+                        sysctl.getKey() + "=" + sysctl.getValue());
+            }
             Commands.runWithInput(String.join("\n", PortPlan.nftCommands()) + "\n", "ip", "netns", "exec",
                     namespace, "nft", "-f", "-");
             startListener();
@@ -153,7 +158,15 @@ final class NamespacePeerNetwork implements PeerNetwork {
         }
 
         @Override
+        public Set<Family> families(final PeerKind kind) {
+            return PortPlan.families(kind);
+        }
+
+        @Override
         public List<InetSocketAddress> endpoints(final PeerKind kind, final Family family) {
+            if (!families(kind).contains(family)) {
+                throw new IllegalArgumentException(describe() + " has no " + kind + " peer over " + family);
+            }
             final InetAddress address = family == Family.IPV4 ? ipv4 : ipv6;
             final List<InetSocketAddress> endpoints = new ArrayList<>();
             PortPlan.PORTS.get(kind).forEach(port -> endpoints.add(new InetSocketAddress(address, port)));

@@ -21,6 +21,17 @@ interface PeerHost extends AutoCloseable {
     Set<Family> families();
 
     /**
+     * Returns the address families this host offers a kind of peer over; all of {@link #families()} unless
+     * said otherwise.
+     *
+     * @param kind the kind of peer
+     * @return the families
+     */
+    default Set<Family> families(final PeerKind kind) {
+        return families();
+    }
+
+    /**
      * Returns the endpoints of one kind over one family.
      *
      * @param kind   how the endpoints answer a SYN
@@ -46,7 +57,7 @@ interface PeerHost extends AutoCloseable {
     default List<InetSocketAddress> allEndpoints() {
         final List<InetSocketAddress> all = new ArrayList<>();
         for (final PeerKind kind : kinds()) {
-            for (final Family family : families()) {
+            for (final Family family : families(kind)) {
                 all.addAll(endpoints(kind, family));
             }
         }

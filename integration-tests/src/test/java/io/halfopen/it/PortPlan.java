@@ -1,8 +1,10 @@
 package io.halfopen.it;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The ports of a peer host that has a firewall of its own (a container or a network namespace): every port has
@@ -18,11 +20,32 @@ final class PortPlan {
             PeerKind.RESET, List.of(8092),
             PeerKind.ICMP, List.of(8093));
 
+    /**
+     * The families each kind is offered over. ICMP peers are IPv4 only: on these machines (kernel 6.18, veth)
+     * a connect rejected with ICMPv6 port-unreachable ends only at the first SYN retransmission, a second
+     * later, with or without Java (the first error never ends the connect), which would make a refusal look
+     * like a one-second wait. Resets work over both.
+     */
+    static Set<Family> families(final PeerKind kind) {
+        return kind == PeerKind.ICMP ? EnumSet.of(Family.IPV4) : EnumSet.allOf(Family.class);
+    }
+
     /** The nft table the rules live in, inside the peer's namespace. */
     static final String TABLE = "halfopen_peer";
 
     private PortPlan() {
     }
+
+    /**
+     * The peer namespace's sysctls that let every rejected SYN get its ICMP answer: the kernel rate-limits ICMP
+     * errors per namespace (by default about one per second per destination, and a burst of 50 in all), and a
+     * swallowed port-unreachable would turn a refusal into a timeout.
+     */
+    static final Map<String, String> ICMP_UNLIMITED = Map.of(
+            "net.ipv4.icmp_ratelimit", "0",
+            "net.ipv6.icmp.ratelimit", "0",
+            "net.ipv4.icmp_msgs_per_sec", "1000000",
+            "net.ipv4.icmp_msgs_burst", "1000000");
 
     /** @return every port a listener must be started on */
     static List<Integer> allPorts() {

@@ -25,7 +25,7 @@ record Target(PeerKind kind, InetSocketAddress address) {
      */
     static List<Target> spread(final PeerHost host, final PeerKind kind, final int count) {
         final List<InetSocketAddress> endpoints = new ArrayList<>();
-        for (final Family family : host.families()) {
+        for (final Family family : host.families(kind)) {
             endpoints.addAll(host.endpoints(kind, family));
         }
         final List<Target> targets = new ArrayList<>(count);

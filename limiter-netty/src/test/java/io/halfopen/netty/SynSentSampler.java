@@ -82,6 +82,8 @@ public final class SynSentSampler implements AutoCloseable {
     private volatile long nonZeroSamples;
     private volatile Throwable failure;
     private volatile String peakSockets = "";
+    private volatile int peakSeenTwice;
+    private volatile String peakSeenTwiceSockets = "";
     private volatile long startNanos;
     private volatile long endNanos;
 
@@ -389,6 +391,7 @@ public final class SynSentSampler implements AutoCloseable {
         try {
             final Table table = new Table(remoteEndpoints);
             final StringBuilder matches = new StringBuilder();
+            java.util.Map<String, String> previous = java.util.Map.of();
             startNanos = System.nanoTime();
             while (running) {
                 matches.setLength(0);
@@ -398,6 +401,14 @@ public final class SynSentSampler implements AutoCloseable {
                     peak = now;
                     peakSockets = matches.toString();
                 }
+                final java.util.Map<String, String> current = new java.util.LinkedHashMap<>(table.inodes);
+                final java.util.Map<String, String> twice = new java.util.LinkedHashMap<>(current);
+                twice.keySet().retainAll(previous.keySet());
+                if (twice.size() > peakSeenTwice) {
+                    peakSeenTwice = twice.size();
+                    peakSeenTwiceSockets = String.join("\n", twice.values());
+                }
+                previous = current;
                 if (now > 0) {
                     nonZeroSamples++;
                 }
@@ -437,6 +448,23 @@ public final class SynSentSampler implements AutoCloseable {
         return peak;
     }
 
+    /**
+     * Returns the most sockets that two consecutive samples both saw in SYN_SENT: the peak without the
+     * artefact of a sample that is not a snapshot (see the class comment), where a socket that left SYN_SENT
+     * while the sample was read and one that entered it later in the same read are both counted. A socket
+     * listed by two samples in a row was in SYN_SENT for the whole of the time between them.
+     *
+     * @return the peak of sockets seen by two samples in a row
+     */
+    public int peakSeenTwice() {
+        return peakSeenTwice;
+    }
+
+    /** @return the {@code /proc} lines of the sockets behind {@link #peakSeenTwice()} */
+    public String peakSeenTwiceSockets() {
+        return peakSeenTwiceSockets;
+    }
+
     /** @return the {@code /proc} lines of the sockets counted in the first sample that saw the peak */
     public String peakSockets() {
         return peakSockets;
@@ -470,7 +498,7 @@ public final class SynSentSampler implements AutoCloseable {
 
     @Override
     public String toString() {
-        return String.format(Locale.ROOT, "SynSentSampler[peak %d, %d samples (%.0f/s), %d non-zero]", peak,
-                samples, samplesPerSecond(), nonZeroSamples);
+        return String.format(Locale.ROOT, "SynSentSampler[peak %d (%d seen twice), %d samples (%.0f/s), %d"
+                + " non-zero]", peak, peakSeenTwice, samples, samplesPerSecond(), nonZeroSamples);
     }
 }

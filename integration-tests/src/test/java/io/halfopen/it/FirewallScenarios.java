@@ -53,8 +53,8 @@ abstract class FirewallScenarios {
     /**
      * The slowest sampling that still counts as watching. The issue asks for 1 kHz; on these machines one read
      * of {@code /proc/net/tcp6} walks the kernel's 262,144-bucket connection hash and its listening hash, about
-     * a millisecond even when empty and two with a few dozen sockets, so back-to-back sampling reaches 450 to
-     * 1,700 samples a second (see {@link SynSentSampler}). Dropped connects hold SYN_SENT for the whole
+     * a millisecond even when empty and two with a few dozen sockets, so back-to-back sampling reaches about 400
+     * to 800 samples a second (see {@link SynSentSampler}). Dropped connects hold SYN_SENT for the whole
      * half-open timeout, thousands of samples; a socket that left SYN_SENT within a millisecond could slip
      * between samples at any rate /proc allows. Every scenario prints its rate.
      */

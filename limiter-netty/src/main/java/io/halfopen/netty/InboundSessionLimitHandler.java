@@ -238,7 +238,7 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
     }
 
     private static boolean refused(final ChannelHandlerContext ctx) {
-        return ctx.channel().attr(REFUSAL).get() != null;
+        return ctx.channel().hasAttr(REFUSAL); // attr() would create the attribute on every admitted channel
     }
 
     private static void touch(final ChannelHandlerContext ctx) {

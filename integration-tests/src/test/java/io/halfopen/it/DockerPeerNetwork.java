@@ -6,12 +6,8 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.testcontainers.DockerClientFactory;
@@ -134,7 +130,7 @@ final class DockerPeerNetwork implements PeerNetwork {
         network.close();
     }
 
-    private static final class Host implements PeerHost {
+    private static final class Host extends PlannedPeerHost {
         private final String role;
         private final GenericContainer<?> container;
         private InetAddress ipv4;
@@ -167,29 +163,8 @@ final class DockerPeerNetwork implements PeerNetwork {
         }
 
         @Override
-        public Set<PeerKind> kinds() {
-            return EnumSet.allOf(PeerKind.class);
-        }
-
-        @Override
-        public Set<Family> families() {
-            return EnumSet.allOf(Family.class);
-        }
-
-        @Override
-        public Set<Family> families(final PeerKind kind) {
-            return PortPlan.families(kind);
-        }
-
-        @Override
-        public List<InetSocketAddress> endpoints(final PeerKind kind, final Family family) {
-            if (!families(kind).contains(family)) {
-                throw new IllegalArgumentException(describe() + " has no " + kind + " peer over " + family);
-            }
-            final InetAddress address = family == Family.IPV4 ? ipv4 : ipv6;
-            final List<InetSocketAddress> endpoints = new ArrayList<>();
-            PortPlan.PORTS.get(kind).forEach(port -> endpoints.add(new InetSocketAddress(address, port)));
-            return endpoints;
+        InetAddress address(final Family family) {
+            return family == Family.IPV4 ? ipv4 : ipv6;
         }
 
         /** Kills the container (SIGKILL): its namespace and addresses vanish mid-flight. */

@@ -120,16 +120,10 @@ abstract class FirewallScenarios {
                 Target.spread(host, PeerKind.ACCEPT, 180)), 4226);
         final LimiterRecorder recorder = new LimiterRecorder();
         final HalfOpenLimiter limiter = limiter("storm", recorder).limitEvents(events).build();
-        final long start = System.nanoTime();
-        final List<NettyConnects.Connect> connects;
-        final SynSentSampler sampler = sample(targets);
-        try (NettyConnects client = new NettyConnects(limiter)) {
-            connects = client.fire(targets);
-            assertAllCompleted(connects);
-        } finally {
-            sampler.stop();
-        }
-        final Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        final Storm storm = fireAndAwait(limiter, targets);
+        final List<NettyConnects.Connect> connects = storm.connects();
+        final SynSentSampler sampler = storm.sampler();
+        final Duration elapsed = storm.elapsed();
         final Map<PeerKind, List<NettyConnects.Connect>> byKind = byKind(connects);
         byKind.get(PeerKind.ACCEPT).forEach(connect -> assertTrue(connect.future.isSuccess(),
                 () -> "an accepting peer's connect failed: " + connect));
@@ -172,17 +166,10 @@ abstract class FirewallScenarios {
                 : Target.spread(host, PeerKind.RESET, 200);
         final LimiterRecorder recorder = new LimiterRecorder();
         final HalfOpenLimiter limiter = limiter("refusals", recorder).build();
-        final long start = System.nanoTime();
-        final List<NettyConnects.Connect> connects;
-        final SynSentSampler sampler = sample(targets);
-        try (NettyConnects client = new NettyConnects(limiter)) {
-            connects = client.fire(targets);
-            assertAllCompleted(connects);
-        } finally {
-            sampler.stop();
-        }
-        final Duration elapsed = Duration.ofNanos(connects.stream().mapToLong(c -> c.endNanos).max().orElseThrow()
-                - start);
+        final Storm storm = fireAndAwait(limiter, targets);
+        final List<NettyConnects.Connect> connects = storm.connects();
+        final SynSentSampler sampler = storm.sampler();
+        final Duration elapsed = storm.elapsed();
         for (final NettyConnects.Connect connect : connects) {
             assertTrue(causeChainHas(connect.future.cause(), ConnectException.class),
                     () -> "a refused connect must fail with ConnectException: " + connect);
@@ -381,6 +368,40 @@ abstract class FirewallScenarios {
                 .halfOpenTimeout(HALF_OPEN_TIMEOUT)
                 .listener(recorder)
                 .name(getClass().getSimpleName() + "-" + name);
+    }
+
+    /**
+     * What one batch of Netty connects did.
+     *
+     * @param connects the connects, all completed
+     * @param sampler  the stopped sampler that watched them
+     * @param elapsed  from the first connect issued to the last one completed
+     */
+    record Storm(List<NettyConnects.Connect> connects, SynSentSampler sampler, Duration elapsed) {
+    }
+
+    /**
+     * Fires one connect per target through the limiter's handler while the sampler watches, and waits (bounded)
+     * for every one to complete.
+     *
+     * @param limiter the limiter
+     * @param targets where to connect
+     * @return what happened
+     * @throws InterruptedException if interrupted
+     */
+    static Storm fireAndAwait(final HalfOpenLimiter limiter, final List<Target> targets)
+            throws InterruptedException {
+        final SynSentSampler sampler = sample(targets);
+        final long start = System.nanoTime();
+        final List<NettyConnects.Connect> connects;
+        try (NettyConnects client = new NettyConnects(limiter)) {
+            connects = client.fire(targets);
+            assertAllCompleted(connects);
+        } finally {
+            sampler.stop();
+        }
+        final long end = connects.stream().mapToLong(c -> c.endNanos).max().orElse(start);
+        return new Storm(connects, sampler, Duration.ofNanos(end - start));
     }
 
     static SynSentSampler sample(final List<Target> targets) {

@@ -33,15 +33,9 @@ class NamespaceFirewallTest extends FirewallScenarios {
         assertTrue(limiter.halfOpenTimeout().equals(Duration.ofSeconds(21)) && limiter.maxHalfOpen() == 10,
                 () -> "XP SP2's defaults are 10 half-open and 21 s, were " + limiter);
         final List<Target> target = Target.spread(host, PeerKind.DROP, 1);
-        final List<NettyConnects.Connect> connects;
-        final SynSentSampler sampler = sample(target);
-        try (NettyConnects client = new NettyConnects(limiter)) {
-            connects = client.fire(target);
-            assertAllCompleted(connects);
-        } finally {
-            sampler.stop();
-        }
-        assertEndedByHalfOpenTimeout(connects.get(0));
+        final Storm storm = fireAndAwait(limiter, target);
+        final SynSentSampler sampler = storm.sampler();
+        assertEndedByHalfOpenTimeout(storm.connects().get(0));
         final Duration held = recorder.ended(AttemptState.TIMED_OUT).get(0).halfOpen();
         report("XP defaults", "one dropped connect held its slot %d ms, then was aborted (XP: 21 s); peak"
                 + " SYN_SENT %s, %s", held.toMillis(), peak(sampler), rate(sampler));

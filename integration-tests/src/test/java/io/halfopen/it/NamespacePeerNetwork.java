@@ -4,15 +4,12 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,7 +69,7 @@ final class NamespacePeerNetwork implements PeerNetwork {
         hosts.clear();
     }
 
-    private static final class Host implements PeerHost {
+    private static final class Host extends PlannedPeerHost {
         private final String role;
         private final String namespace;
         private final String hostVeth;
@@ -148,29 +145,8 @@ final class NamespacePeerNetwork implements PeerNetwork {
         }
 
         @Override
-        public Set<PeerKind> kinds() {
-            return EnumSet.allOf(PeerKind.class);
-        }
-
-        @Override
-        public Set<Family> families() {
-            return EnumSet.allOf(Family.class);
-        }
-
-        @Override
-        public Set<Family> families(final PeerKind kind) {
-            return PortPlan.families(kind);
-        }
-
-        @Override
-        public List<InetSocketAddress> endpoints(final PeerKind kind, final Family family) {
-            if (!families(kind).contains(family)) {
-                throw new IllegalArgumentException(describe() + " has no " + kind + " peer over " + family);
-            }
-            final InetAddress address = family == Family.IPV4 ? ipv4 : ipv6;
-            final List<InetSocketAddress> endpoints = new ArrayList<>();
-            PortPlan.PORTS.get(kind).forEach(port -> endpoints.add(new InetSocketAddress(address, port)));
-            return endpoints;
+        InetAddress address(final Family family) {
+            return family == Family.IPV4 ? ipv4 : ipv6;
         }
 
         /** Kills the listener, then deletes the namespace with the veth pair: the peers vanish mid-flight. */

@@ -62,7 +62,7 @@ import java.util.function.Predicate;
  * its own, on {@code ctx.executor()}: at once if the slot was free when the connect arrived, otherwise after a
  * hop with {@code execute}, since a slot is granted on whichever thread freed it. It reports the real outcome
  * to the limiter, then completes the caller's promise with it, so that when the caller sees its connect
- * complete the limiter has already counted it:
+ * complete the limiter has already counted it (but for a NIO connect cut short by its loop's shutdown, below):
  * <table>
  *   <caption>outcomes</caption>
  *   <tr><th>real connect</th><th>limiter report</th><th>caller's promise</th></tr>
@@ -75,12 +75,16 @@ import java.util.function.Predicate;
  *       <td>a {@code ConnectTimeoutException} naming the half-open timeout, caused by the limiter's
  *       {@link io.halfopen.limiter.HalfOpenTimeoutException}</td></tr>
  *   <tr><td>any other failure</td><td>{@code failed(cause)}</td><td>that failure</td></tr>
+ *   <tr><td>none: its event loop terminated without closing the channel (the handler closes the socket)</td>
+ *       <td>{@code failed(cause)}</td><td>a {@link java.util.concurrent.RejectedExecutionException} that says
+ *       so</td></tr>
  *   <tr><td>the caller cancelled its promise</td><td>{@code cancel()}</td><td>cancelled</td></tr>
  * </table>
  * A slot is freed only once the socket has left SYN_SENT: at success, or, after a failure, once the channel is
  * closed (the handler closes it if the transport has not, as Netty's transports already do after a failed
  * connect), so the kernel never sees more half-open sockets than the limit. On NIO, whose JDK channel closes
- * its socket only when the selector next runs, the handler waits for the event loop's next pass as well.
+ * its socket only when the selector next runs, the handler waits for the event loop's next pass as well, or,
+ * if the loop is shutting down, for its termination (the loop's selector is closed by then).
  *
  * <h2>Cancellation, closing, shutdown, queue limits</h2>
  * <ul>
@@ -90,7 +94,20 @@ import java.util.function.Predicate;
  *       a {@link java.nio.channels.ClosedChannelException}.</li>
  *   <li>{@code ctx.executor()} terminates while the connect waits: the promise fails at termination, not when a
  *       slot would have been granted. A slot granted to a connect whose executor no longer accepts tasks is
- *       given back at once and the promise fails with the {@link java.util.concurrent.RejectedExecutionException}.</li>
+ *       given back at once and the promise fails with the {@link java.util.concurrent.RejectedExecutionException}.
+ *       So does a connect that reaches the handler, or is granted its slot, once {@code ctx.executor()} is
+ *       shutting down: it is never issued, as the loop may never close a socket connected that late.</li>
+ *   <li>{@code ctx.executor()} shuts down while the connect is half-open: the loop closes the channel (Netty
+ *       does when a loop starts shutting down), the promise fails with the transport's failure, and the slot
+ *       is freed once the socket is closed: on NIO, whose loop closes the socket with its selector, only at
+ *       the loop's termination, so there the promise fails first, on the loop, while Netty can still run its
+ *       listeners. If the loop terminates without closing the channel (Netty 4.2 skips the close when
+ *       {@code shutdownGracefully(0, 0)} comes while the loop runs tasks), the handler closes the socket itself
+ *       at termination, from the thread that reports it, then frees the slot and fails the promise. Either way
+ *       the promise completes and no socket is left in SYN_SENT; but a promise completed after its loop
+ *       terminated (here, and a connect still waiting for a slot then) cannot have its listeners run: Netty
+ *       logs "Failed to submit a listener notification task". {@code await()}, {@code sync()} and
+ *       {@code cause()} see the failure.</li>
  *   <li>The limiter's queue timeout, a full queue, or a closed limiter fail the promise with the limiter's
  *       exception ({@link io.halfopen.limiter.QueueTimeoutException} etc.), which says which limit, how many
  *       waited and how long.</li>

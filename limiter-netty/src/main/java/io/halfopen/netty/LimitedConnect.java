@@ -12,9 +12,11 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -37,23 +39,37 @@ import org.slf4j.LoggerFactory;
  * <h2>Phases</h2>
  * {@code phase} only moves forward, by CAS, so that exactly one thread decides each step:
  * <pre>
- *   QUEUED ──granted()──▶ GRANTED ──connectNow() on ctx.executor()──▶ CONNECTING ──real outcome,
- *     │                     │                                            socket out of SYN_SENT──▶ ENDED
- *     └─────────────────────┴──cancel / close / termination / rejected hop / limiter failure / abort──▶ ENDED
+ *   QUEUED ──granted()──▶ GRANTED ──connectNow() on ctx.executor()──▶ CONNECTING ──real outcome (or the
+ *     │                     │                                            loop's termination), socket out of
+ *     │                     │                                            SYN_SENT──▶ ENDED
+ *     └─────────────────────┴──cancel / close / termination / loop shutting down / rejected hop /
+ *                                limiter failure / abort──▶ ENDED
  * </pre>
  * Leaving {@code QUEUED} or {@code GRANTED} for {@code ENDED} never issues a connect: the attempt is
- * cancelled, which frees a slot it may hold (no socket ever used it). Leaving {@code CONNECTING} happens only
- * on {@code ctx.executor()}, after the real promise completed and, on failure, the channel closed; the
- * limiter is told first and the caller's promise completed after.
+ * cancelled, which frees a slot it may hold (no socket ever used it). So does a grant that reaches
+ * {@code connectNow()} once {@code ctx.executor()} is shutting down: the connect is not issued. Leaving
+ * {@code CONNECTING} happens only once the socket is out of SYN_SENT: on {@code ctx.executor()} after the real
+ * promise completed and, on failure, the channel closed; or on the thread that notifies the termination of
+ * {@code ctx.executor()}: for a NIO channel closed while its loop shut down, once the loop's selector is closed
+ * (see {@link #afterSocketClosed}), and for a connect still {@code CONNECTING} when the loop terminated, after
+ * closing the socket itself (see {@link #loopTerminatedWhileConnecting()}). The limiter is told first and the
+ * caller's promise completed after, except for that NIO channel, whose caller hears first, on the loop, so that
+ * the promise's listeners still run.
  *
  * <h2>Threads</h2>
  * {@code granted}, {@code failed} and {@code abort} run on any thread; the promise listeners on the channel's
- * event loop; the termination listener on whatever thread completes the termination future. Fields read
- * across threads are volatile or final; {@code realPromise} is confined to {@code ctx.executor()}.
+ * event loop; the termination listener, watched from {@code start} until {@code ENDED}, on whatever thread
+ * notifies the termination future (Netty's {@code GlobalEventExecutor}), when no task of {@code ctx.executor()}
+ * will ever run again. Fields read across threads are volatile or final; {@code realPromise} is written only
+ * on {@code ctx.executor()}, and read on its termination thread after the termination, which happens after
+ * every task of the executor.
  */
 final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HalfOpenLimitHandler.class);
+
+    /** Whether Netty's unix-common (the native transports' {@link UnixChannel}) is on the class path. */
+    private static final boolean UNIX_CHANNELS = isPresent("io.netty.channel.unix.UnixChannel");
 
     private static final int QUEUED = 0;
     private static final int GRANTED = 1;
@@ -72,7 +88,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private volatile ConnectTimeoutException halfOpenTimeout;
     private volatile boolean cancelledByCaller;
     private volatile boolean closeRequested; // a benign race: at worst two close() calls, which Netty allows
-    private ChannelPromise realPromise; // confined to ctx.executor()
+    private volatile ChannelPromise realPromise; // written on ctx.executor() only
 
     LimitedConnect(final ChannelHandlerContext ctx, final InetSocketAddress remote, final SocketAddress local,
             final ChannelPromise promise) {
@@ -84,6 +100,10 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /** Asks for a slot; runs on {@code ctx.executor()}, inside the handler's {@code connect}. */
     void start(final HalfOpenLimiter limiter) {
+        if (ctx.executor().isShuttingDown()) {
+            promise.tryFailure(shuttingDown());
+            return;
+        }
         promise.addListener(this); // the caller may cancel
         final ConnectAttempt started;
         starting = true;
@@ -100,8 +120,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         final int now = phase.get();
         if (now == ENDED) {
             started.cancel(); // a cancel that came before the handle was known; a no-op if it ended otherwise
-        } else if (now <= GRANTED) {
-            watchWhileWaiting();
+        } else {
+            watch();
         }
     }
 
@@ -154,10 +174,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     // ------------------------------------------------------------------ the real connect
 
     private void connectNow() {
+        if (ctx.executor().isShuttingDown()) {
+            // Netty closes a loop's channels once, when the loop starts shutting down (Netty 4.2, given
+            // shutdownGracefully(0, 0) while the loop runs tasks, not even once): a SYN sent now may never be
+            // closed by the transport. Give the slot back instead; no socket used it.
+            giveUp(shuttingDown());
+            return;
+        }
         if (!phase.compareAndSet(GRANTED, CONNECTING)) {
             return;
         }
-        unwatch();
+        ctx.channel().closeFuture().removeListener(this); // from now on a close fails the real connect
         final ChannelPromise real = ctx.newPromise();
         realPromise = real;
         real.addListener(this);
@@ -169,14 +196,14 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             if (!phase.compareAndSet(CONNECTING, ENDED)) {
                 return;
             }
+            unwatch();
             attempt.established();
             if (!promise.trySuccess()) {
                 ctx.channel().close(); // the caller cancelled as the handshake completed
             }
             return;
         }
-        final Throwable cause = real.isSuccess() ? halfOpenTimeout
-                : real.isCancelled() ? new CancellationException("the real connect was cancelled") : real.cause();
+        final Throwable cause = failureOf(real);
         if (cause instanceof ConnectionPendingException || cause instanceof AlreadyConnectedException) {
             reportFailure(cause); // refused before any SYN of this connect: the socket belongs to another one
             return;
@@ -185,42 +212,52 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         if (!channel.closeFuture().isDone()) {
             closeChannel(); // as Netty's transports do after a failed connect; harmless if already closing
         }
-        channel.closeFuture().addListener(closed -> afterSocketClosed(() -> reportFailure(cause)));
+        channel.closeFuture().addListener(closed -> afterSocketClosed(cause));
     }
 
     /**
-     * Runs {@code report} once the kernel socket is really closed. Native transports close the file descriptor
+     * Reports the failure once the kernel socket is really closed. Native transports close the file descriptor
      * inside {@code close()}, so that is when the close future completes. JDK NIO does not: the socket of a
      * channel registered with a selector is closed only when that selector next runs and deregisters it, so
      * until then it stays in SYN_SENT. For NIO channels the report therefore waits for a zero-delay task
      * scheduled from a zero-delay task: the event loop takes scheduled tasks in once per pass, so the second
-     * one runs on a later pass than the close, after the loop's selector ran. If the loop is shutting down
-     * (scheduled tasks are cancelled, and its selector is closed with it) the report runs at once.
+     * one runs on a later pass than the close, after the loop's selector ran.
+     *
+     * <p>If the loop is shutting down, its scheduled tasks are cancelled and it may never select again: the
+     * report then waits for the loop's termination, which comes after the loop closed its selector (closing the
+     * sockets of closed channels). The caller's promise fails at once, though, while the loop still runs: once
+     * it has terminated Netty can no longer run the promise's listeners. That is the one case where the caller
+     * hears before the limiter.
      */
-    private void afterSocketClosed(final Runnable report) {
+    private void afterSocketClosed(final Throwable cause) {
+        final Runnable report = () -> reportFailure(cause);
         final Channel channel = ctx.channel();
         if (!(channel instanceof AbstractNioChannel)) {
             report.run();
             return;
         }
         final EventLoop loop = channel.eventLoop();
-        final Runnable nextPass = () -> schedule(loop, report);
-        schedule(loop, nextPass);
+        final Runnable atTermination = () -> {
+            promise.tryFailure(callerFailure(cause)); // a no-op if the caller cancelled it
+            loop.terminationFuture().addListener(terminated -> report.run());
+        };
+        schedule(loop, () -> schedule(loop, report, atTermination), atTermination);
     }
 
-    private static void schedule(final EventLoop loop, final Runnable task) {
+    /** Runs {@code task} on {@code loop}'s next pass, or {@code shuttingDown} if the loop is shutting down. */
+    private static void schedule(final EventLoop loop, final Runnable task, final Runnable shuttingDown) {
         if (loop.isShuttingDown()) {
-            task.run();
+            shuttingDown.run();
             return;
         }
         try {
             loop.schedule(task, 0, TimeUnit.NANOSECONDS).addListener(scheduled -> {
                 if (scheduled.isCancelled()) {
-                    task.run();
+                    shuttingDown.run();
                 }
             });
         } catch (final RejectedExecutionException stopped) {
-            task.run();
+            shuttingDown.run();
         }
     }
 
@@ -229,6 +266,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         if (!phase.compareAndSet(CONNECTING, ENDED)) {
             return;
         }
+        unwatch();
         final ConnectAttempt ended = attempt;
         final ConnectTimeoutException timeout = halfOpenTimeout;
         if (timeout != null) {
@@ -248,6 +286,18 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         }
     }
 
+    /** What the caller's promise fails with when the real connect failed with {@code cause}. */
+    private Throwable callerFailure(final Throwable cause) {
+        final ConnectTimeoutException timeout = halfOpenTimeout;
+        return timeout != null ? timeout : cause;
+    }
+
+    /** What the real connect failed with, or the half-open timeout if it succeeded after that fired. */
+    private Throwable failureOf(final ChannelFuture real) {
+        return real.isSuccess() ? halfOpenTimeout
+                : real.isCancelled() ? new CancellationException("the real connect was cancelled") : real.cause();
+    }
+
     private void closeChannel() {
         if (!closeRequested) {
             closeRequested = true;
@@ -263,9 +313,89 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         return message != null && message.contains("Connection refused");
     }
 
+    // ------------------------------------------------------------------ the loop terminated while connecting
+
+    /**
+     * {@code ctx.executor()} terminated while the connect was {@code CONNECTING}: the transport will never
+     * complete the real promise nor close the channel, so this closes the socket, then reports.
+     *
+     * <p>Why it happens: a loop closes its channels when it starts shutting down (Netty 4.1's
+     * {@code closeAll()}, 4.2's {@code IoHandler.prepareToDestroy()}) and no later. Netty 4.2's
+     * {@code SingleThreadIoEventLoop.run()} does so only when it sees the shutdown right after
+     * {@code runIo()}; when {@code shutdownGracefully(0, 0)} (no quiet period) lands while the loop runs tasks,
+     * as it does in any connect storm, the following {@code confirmShutdown()} returns true at once and the loop
+     * ends without closing any channel: they stay open and registered on a terminated loop, a pending connect's
+     * promise never completes, its socket stays in SYN_SENT until the kernel gives up, and its half-open slot
+     * was never freed (found by {@code EventLoopShutdownTest}; plain Netty 4.2.18 does it without halfopen).
+     * Netty 4.1 closes them, but on either version a connect issued after that close (by a task the shutdown
+     * still runs) is never closed either: {@code connectNow()} refuses to issue one on a loop shutting down.
+     *
+     * <p>Runs on the thread that notifies the termination, when nothing runs on the loop any more, after the
+     * loop closed its selector or epoll descriptor. If the transport did close the channel but the report still
+     * waits (in {@link #afterSocketClosed}), closing again is a no-op and whichever report comes first counts.
+     */
+    private void loopTerminatedWhileConnecting() {
+        if (phase.get() != CONNECTING) {
+            return;
+        }
+        closeAbandonedSocket(ctx.channel());
+        final ChannelPromise real = realPromise;
+        final Throwable failure = real != null && real.isDone() ? failureOf(real) : null;
+        reportFailure(failure != null ? failure : new RejectedExecutionException("the event loop of "
+                + ctx.channel() + " terminated while its connect to " + remote + " was half-open; the socket was"
+                + " closed by the HalfOpenLimitHandler, as the event loop never closed it"));
+    }
+
+    /**
+     * Closes the socket of a channel whose event loop terminated without closing it, from another thread. The
+     * channel's own {@code unsafe().closeForcibly()} asserts that it runs on the (gone) event loop, so this
+     * closes the descriptor underneath: the JDK channel on NIO, the file descriptor on the native transports
+     * (Epoll, KQueue, io_uring). The channel then reports itself closed ({@code isOpen()} is false), but Netty
+     * never completes its close future: nothing runs on its loop any more.
+     */
+    private static void closeAbandonedSocket(final Channel channel) {
+        try {
+            if (channel.unsafe() instanceof AbstractNioChannel.NioUnsafe nio) {
+                nio.ch().close(); // its selector is closed: the JDK closes the socket at once
+            } else if (!(UNIX_CHANNELS && UnixSockets.close(channel))) {
+                channel.unsafe().closeForcibly(); // another transport; asserts the event loop if -ea
+            }
+        } catch (final IOException | RuntimeException | AssertionError e) {
+            LOG.warn("Could not close the socket of {}, whose event loop terminated while it connected", channel,
+                    e);
+        }
+    }
+
+    /** Touches the unix-common classes only when {@link #UNIX_CHANNELS} says they are there. */
+    private static final class UnixSockets {
+
+        static boolean close(final Channel channel) throws IOException {
+            if (channel instanceof UnixChannel unix) {
+                unix.fd().close();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private static boolean isPresent(final String className) {
+        try {
+            Class.forName(className, false, LimitedConnect.class.getClassLoader());
+            return true;
+        } catch (final ClassNotFoundException | LinkageError absent) {
+            return false;
+        }
+    }
+
+    private RejectedExecutionException shuttingDown() {
+        return new RejectedExecutionException("the event loop of " + ctx.channel() + " is shutting down: the"
+                + " connect to " + remote + " was not issued");
+    }
+
     // ------------------------------------------------------------------ giving up before the connect
 
-    private void watchWhileWaiting() {
+    /** Watches the channel's close until the connect is issued, and the executor's termination until ENDED. */
+    private void watch() {
         ctx.channel().closeFuture().addListener(this);
         try {
             final Future<?> terminated = ctx.executor().terminationFuture();
@@ -274,8 +404,11 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } catch (final UnsupportedOperationException embedded) {
             // EmbeddedEventLoop never terminates
         }
-        if (phase.get() >= CONNECTING) {
-            unwatch(); // left the queue while we were adding the listeners
+        final int now = phase.get();
+        if (now == ENDED) {
+            unwatch(); // ended while we were adding the listeners
+        } else if (now == CONNECTING) {
+            ctx.channel().closeFuture().removeListener(this); // issued meanwhile: the real promise reports
         }
     }
 
@@ -326,9 +459,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             realConnectDone((ChannelFuture) completed);
         } else if (completed == ctx.channel().closeFuture()) {
             giveUp(new ClosedChannelException());
-        } else {
-            giveUp(new RejectedExecutionException("the event loop of " + ctx.channel()
-                    + " terminated while its connect to " + remote + " waited for a half-open slot"));
+        } else if (!giveUp(new RejectedExecutionException("the event loop of " + ctx.channel()
+                + " terminated while its connect to " + remote + " waited for a half-open slot"))) {
+            loopTerminatedWhileConnecting();
         }
     }
 

@@ -11,19 +11,33 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An executor for a handler's context that the test drives by hand: tasks queue until {@link #runPending()},
- * and after {@link #stopAccepting()} {@code execute} throws {@link RejectedExecutionException} while the
- * termination future stays incomplete, which is the window between a loop's shutdown and its termination.
- * Single-threaded use only, like {@code EmbeddedEventLoop}.
+ * An executor for a handler's context that the test drives by hand: tasks queue until {@link #runPending()}.
+ * After {@link #beginShutdown()} it is shutting down but still takes tasks, as a loop does until its quiet
+ * period ends; after {@link #stopAccepting()} {@code execute} throws {@link RejectedExecutionException} while the
+ * termination future stays incomplete, which is the window between a loop's shutdown and its termination;
+ * {@link #terminate()} completes the termination future, whose listeners run on {@code GlobalEventExecutor}'s
+ * thread, as they do for Netty's loops. Single-threaded use only, like {@code EmbeddedEventLoop}.
  */
 final class ControllableExecutor extends AbstractEventExecutor {
 
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private final Promise<Void> termination = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
-    private boolean accepting = true;
+    private volatile boolean accepting = true;
+    private volatile boolean shuttingDown;
+
+    void beginShutdown() {
+        shuttingDown = true;
+    }
 
     void stopAccepting() {
         accepting = false;
+    }
+
+    /** Stops accepting tasks, drops the queued ones, and completes the termination future. */
+    void terminate() {
+        accepting = false;
+        tasks.clear();
+        termination.setSuccess(null);
     }
 
     int runPending() {
@@ -51,7 +65,7 @@ final class ControllableExecutor extends AbstractEventExecutor {
 
     @Override
     public boolean isShuttingDown() {
-        return !accepting;
+        return shuttingDown || !accepting;
     }
 
     @Override

@@ -438,6 +438,87 @@ class HalfOpenLimitHandlerTest {
             assertEquals(0, stats().halfOpen());
             assertEquals(1, stats().cancelled());
         }
+
+        @Test
+        void aGrantThatReachesItsExecutorWhileItShutsDownIssuesNoConnectAndGivesTheSlotBack() {
+            limit(1);
+            final Client first = new Client();
+            first.connect();
+            final ControllableExecutor executor = new ControllableExecutor();
+            final ConnectCapture transport = new ConnectCapture();
+            final EmbeddedChannel channel = new EmbeddedChannel(transport);
+            channels.add(channel);
+            channel.pipeline().addLast(executor, "limit", handler);
+            final ChannelFuture connect = channel.connect(PEER);
+            executor.runPending();
+            assertEquals(1, stats().queued());
+
+            executor.beginShutdown(); // still takes tasks, but may never close a channel that connects now
+            first.real().setSuccess(); // grants the slot; the hop is accepted
+            assertFalse(connect.isDone());
+            executor.runPending();
+            final RejectedExecutionException cause = assertInstanceOf(RejectedExecutionException.class,
+                    connect.cause());
+            assertTrue(cause.getMessage().contains("shutting down"), cause.getMessage());
+            assertTrue(transport.connects.isEmpty(), "no connect issued");
+            assertEquals(0, stats().halfOpen());
+            assertEquals(1, stats().cancelled());
+        }
+
+        @Test
+        void aConnectThatReachesAnExecutorShuttingDownFailsWithoutAskingForASlot() {
+            limit(1);
+            final ControllableExecutor executor = new ControllableExecutor();
+            final ConnectCapture transport = new ConnectCapture();
+            final EmbeddedChannel channel = new EmbeddedChannel(transport);
+            channels.add(channel);
+            channel.pipeline().addLast(executor, "limit", handler);
+            executor.beginShutdown();
+            final ChannelFuture connect = channel.connect(PEER);
+            executor.runPending();
+            assertInstanceOf(RejectedExecutionException.class, connect.cause());
+            assertTrue(transport.connects.isEmpty());
+            assertEquals(0, stats().granted());
+            assertEquals(0, stats().queued());
+        }
+
+        @Test
+        void anExecutorThatTerminatesWithAHalfOpenChannelStillOpenGetsItClosedThenTheSlotFreedAndTheConnectFailed() {
+            final List<Boolean> openWhenFreed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            final java.util.concurrent.atomic.AtomicReference<EmbeddedChannel> watched =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            limiter = HalfOpenLimiter.builder().maxHalfOpen(1).halfOpenTimeout(HALF_OPEN_TIMEOUT).clock(clock)
+                    .listener(new io.halfopen.limiter.LimiterListener() {
+                        @Override
+                        public void attemptEnded(final ConnectAttempt attempt, final Duration queueWait,
+                                final Duration halfOpen) {
+                            openWhenFreed.add(watched.get().isOpen());
+                        }
+                    }).build();
+            handler = new HalfOpenLimitHandler(limiter, HalfOpenLimitHandler.ALL_CHANNELS);
+            final ControllableExecutor executor = new ControllableExecutor();
+            final ConnectCapture transport = new ConnectCapture();
+            final EmbeddedChannel channel = new EmbeddedChannel(transport);
+            watched.set(channel);
+            channels.add(channel);
+            channel.pipeline().addLast(executor, "limit", handler);
+            final ChannelFuture connect = channel.connect(PEER);
+            executor.runPending();
+            assertEquals(1, transport.connects.size());
+            assertEquals(1, stats().halfOpen());
+
+            executor.terminate(); // the loop ends without closing the channel: the real connect never completes
+            // termination listeners run on GlobalEventExecutor's thread (and an embedded promise may not be awaited)
+            Await.until("the connect completes", connect::isDone);
+            final RejectedExecutionException cause = assertInstanceOf(RejectedExecutionException.class,
+                    connect.cause());
+            assertTrue(cause.getMessage().contains("terminated while its connect"), cause.getMessage());
+            assertFalse(transport.last().isDone(), "the transport never completed the real connect");
+            assertFalse(channel.isOpen(), "the handler closed the channel");
+            assertEquals(List.of(false), openWhenFreed, "the slot was freed before the channel was closed");
+            assertEquals(0, stats().halfOpen());
+            assertEquals(1, stats().failed());
+        }
     }
 
     @Nested

@@ -1,0 +1,310 @@
+package io.halfopen.netty;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.limiter.ConnectAttempt;
+import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.limiter.LimiterListener;
+import io.halfopen.limiter.LimiterStats;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shutting an event loop down while {@link HalfOpenLimitHandler}'s connects are half-open to a peer that drops
+ * SYNs, or wait for a slot: every caller's promise completes within {@link #DEADLINE}, far sooner than either
+ * connect timeout could end it, the limiter drains, its slots are freed only once the kernel socket is out of
+ * SYN_SENT, and no socket is left in SYN_SENT. Subclasses choose the transport.
+ *
+ * <p>What it guards against: a loop closes its channels when it starts shutting down, and no later. Netty 4.2
+ * skips even that when {@code shutdownGracefully(0, 0)} lands while the loop runs tasks (its
+ * {@code confirmShutdown()} then ends the loop at once), leaving half-open channels open and registered on a
+ * terminated loop, their connect promises pending forever and their sockets in SYN_SENT; and on any version a
+ * connect issued by a task the shutdown still runs is never closed. The first tests make each of those happen
+ * on purpose, by holding the loop in a task while the shutdown starts; the storm races them, {@link #ROUNDS}
+ * times.
+ */
+abstract class EventLoopShutdownTest {
+
+    static final int ROUNDS = 20;
+    static final int LIMIT = 10;
+    static final int CONNECTS = 100;
+    /** How long after the shutdown every promise must have completed and the limiter drained. */
+    static final Duration DEADLINE = Duration.ofSeconds(5);
+    /** Far beyond {@link #DEADLINE} (as is the connect timeout): no timeout may be what ends a connect here. */
+    static final Duration HALF_OPEN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final LoopbackPeers peers = new LoopbackPeers();
+    private final List<HalfOpenLimiter> limiters = new ArrayList<>();
+    private final List<EventLoopGroup> groups = new ArrayList<>();
+
+    abstract EventLoopGroup newGroup(int threads);
+
+    abstract Class<? extends SocketChannel> channelClass();
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        for (final EventLoopGroup group : groups) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        peers.close();
+        limiters.forEach(HalfOpenLimiter::close);
+    }
+
+    @Test
+    void aHalfOpenConnectEndsWhenItsLoopIsShutDownWhileRunningATask() throws Exception {
+        final InetSocketAddress dropping = peers.dropping();
+        final Set<Integer> port = Set.of(dropping.getPort());
+        final List<Integer> synSentAtRelease = new CopyOnWriteArrayList<>();
+        final HalfOpenLimiter limiter = limiter(1, port, synSentAtRelease);
+        final EventLoopGroup group = group(1);
+        final ChannelFuture connect = bootstrap(group, limiter, new AtomicInteger()).connect(dropping);
+        Await.until("the connect is in SYN_SENT", () -> SynSentSampler.countNow(port) == 1);
+
+        final CountDownLatch release = holdTheLoop(group);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        release.countDown();
+
+        assertTrue(connect.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                () -> "the half-open connect hung after its loop shut down; " + describe(connect.channel()));
+        assertFalse(connect.isSuccess());
+        // Netty 4.1 closes the channel as the loop shuts down; 4.2 does not, and the handler closes the socket
+        assertTrue(connect.cause() instanceof ClosedChannelException
+                || connect.cause() instanceof RejectedExecutionException, String.valueOf(connect.cause()));
+        // on NIO the slot is freed at the loop's termination, which may come just after the caller heard
+        Await.until("the slot is freed", DEADLINE, () -> !synSentAtRelease.isEmpty());
+        assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
+        assertEquals(1, limiter.stats().failed(), limiter.stats()::toString);
+        assertEquals(List.of(0), synSentAtRelease, "slot freed while the socket was still in SYN_SENT");
+        assertEquals(0, SynSentSampler.countNow(port), "a socket was left in SYN_SENT");
+        assertFalse(connect.channel().isOpen());
+    }
+
+    @Test
+    void aSlotGrantedWhileTheLoopShutsDownIsGivenBackWithoutConnecting() throws Exception {
+        final InetSocketAddress dropping = peers.dropping();
+        final Set<Integer> port = Set.of(dropping.getPort());
+        final HalfOpenLimiter limiter = limiter(1, port, new CopyOnWriteArrayList<>());
+        final ConnectAttempt held = HalfOpenLimitHandlerTest.takeSlot(limiter, peers.accepting()); // the limit
+        final EventLoopGroup group = group(1);
+        final AtomicInteger issued = new AtomicInteger();
+        final ChannelFuture connect = bootstrap(group, limiter, issued).connect(dropping);
+        final CountDownLatch listenerRan = new CountDownLatch(1);
+        connect.addListener(done -> listenerRan.countDown());
+        Await.until("the connect waits for a slot", () -> limiter.stats().queued() == 1);
+
+        final CountDownLatch release = holdTheLoop(group);
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        assertTrue(held.cancel()); // grants the slot; the hop to the loop is accepted, and runs after the shutdown
+        release.countDown();
+
+        assertTrue(connect.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                () -> "the connect hung after its loop shut down; " + describe(connect.channel()));
+        final RejectedExecutionException cause = assertInstanceOf(RejectedExecutionException.class,
+                connect.cause());
+        assertTrue(cause.getMessage().contains("shutting down"), cause.getMessage());
+        assertTrue(listenerRan.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                "failed on the loop while it ran, the promise's listeners must run");
+        assertEquals(0, issued.get(), "a connect was issued on a loop that was shutting down");
+        final LimiterStats stats = limiter.stats();
+        assertEquals(0, stats.halfOpen(), stats::toString);
+        assertEquals(0, stats.queued(), stats::toString);
+        assertEquals(2, stats.cancelled(), stats::toString); // the held slot, and the grant given back
+        assertEquals(0, SynSentSampler.countNow(port));
+    }
+
+    @Test
+    void everyConnectEndsAndNoSocketStaysInSynSentWhenTheLoopsShutDownInAConnectStorm() throws Exception {
+        final List<String> failures = new ArrayList<>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            final String failure = stormRound();
+            if (failure != null) {
+                failures.add("round " + round + ": " + failure);
+            }
+        }
+        System.out.printf("%s: %d of %d rounds left a connect unfinished or a socket in SYN_SENT%n",
+                getClass().getSimpleName(), failures.size(), ROUNDS);
+        assertEquals(List.of(), failures, () -> failures.size() + " of " + ROUNDS + " rounds failed");
+    }
+
+    /**
+     * One storm: 100 connects, 30 of them to a dropping peer, on 2 loops; the group is shut down with no quiet
+     * period as soon as every slot is taken, while the loops still have registrations and connects queued.
+     *
+     * @return what went wrong, or {@code null}
+     */
+    private String stormRound() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accepting = peers.accepting();
+            final InetSocketAddress dropping = peers.dropping();
+            final Set<Integer> ports = LoopbackPeers.ports(List.of(accepting, dropping));
+            final List<Integer> synSentAtRelease = new CopyOnWriteArrayList<>();
+            final HalfOpenLimiter limiter = limiter(LIMIT, Set.of(dropping.getPort()), synSentAtRelease);
+            final EventLoopGroup group = newGroup(2);
+            final Bootstrap bootstrap = bootstrap(group, limiter, new AtomicInteger());
+            final List<ChannelFuture> connects = new ArrayList<>();
+            final SynSentSampler sampler = SynSentSampler.start(ports);
+            try {
+                for (int i = 0; i < CONNECTS; i++) {
+                    connects.add(bootstrap.connect(i % 10 < 3 ? dropping : accepting)); // 30 dropped, 70 accepted
+                }
+                Await.until("every slot is taken", () -> limiter.stats().halfOpen() == LIMIT);
+
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+
+                final long deadline = System.nanoTime() + DEADLINE.toNanos();
+                final List<ChannelFuture> pending = new ArrayList<>();
+                for (final ChannelFuture connect : connects) {
+                    if (!connect.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        pending.add(connect);
+                    }
+                }
+                final boolean drained = until(deadline, () -> {
+                    final LimiterStats stats = limiter.stats();
+                    return stats.halfOpen() == 0 && stats.queued() == 0;
+                });
+                final boolean noSynSent = until(deadline, () -> SynSentSampler.countNow(ports) == 0);
+                final boolean terminated = group.terminationFuture()
+                        .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                sampler.stop();
+                final boolean releasedAfterClose = synSentAtRelease.stream().allMatch(count -> count <= LIMIT - 1);
+                if (pending.isEmpty() && drained && noSynSent && terminated && releasedAfterClose
+                        && sampler.peak() <= LIMIT) {
+                    for (int i = 0; i < CONNECTS; i++) {
+                        final ChannelFuture connect = connects.get(i);
+                        assertTrue(connect.isSuccess() || connect.cause() != null);
+                        assertTrue(!connect.isSuccess() || i % 10 >= 3, "a dropped connect succeeded");
+                    }
+                    return null;
+                }
+                final StringBuilder failure = new StringBuilder()
+                        .append(pending.size()).append(" promises pending ").append(DEADLINE.toSeconds())
+                        .append(" s after the shutdown; limiter ").append(limiter.stats())
+                        .append("; SYN_SENT sockets now ").append(SynSentSampler.countNow(ports))
+                        .append(", peak ").append(sampler.peak()).append(" (limit ").append(LIMIT)
+                        .append("), to the dropping peer when each slot was freed ").append(synSentAtRelease)
+                        .append("; group terminated ").append(terminated);
+                for (final ChannelFuture connect : pending) {
+                    failure.append("\n    pending ").append(describe(connect.channel()));
+                }
+                return failure.toString();
+            } finally {
+                sampler.stop();
+                group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+                limiter.close();
+            }
+        }
+    }
+
+    /**
+     * A limiter that counts, on the thread that frees each slot of a connect to {@code dropping} and at that
+     * instant, this JVM's SYN_SENT sockets to it. Each must be at most {@code maxHalfOpen - 1}: the others may
+     * hold slots, but the freed one's socket must be gone.
+     */
+    private HalfOpenLimiter limiter(final int maxHalfOpen, final Set<Integer> dropping,
+            final List<Integer> synSentAtRelease) {
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder()
+                .name("shutdown")
+                .maxHalfOpen(maxHalfOpen)
+                .halfOpenTimeout(HALF_OPEN_TIMEOUT)
+                .listener(new LimiterListener() {
+                    @Override
+                    public void attemptEnded(final ConnectAttempt attempt, final Duration queueWait,
+                            final Duration halfOpen) {
+                        if (dropping.contains(attempt.remote().getPort()) && !halfOpen.isZero()) {
+                            synSentAtRelease.add(SynSentSampler.countNow(dropping));
+                        }
+                    }
+                })
+                .build();
+        limiters.add(limiter);
+        return limiter;
+    }
+
+    private EventLoopGroup group(final int threads) {
+        final EventLoopGroup group = newGroup(threads);
+        groups.add(group);
+        return group;
+    }
+
+    /** A bootstrap whose pipeline counts, in {@code issued}, the connects the handler lets reach the transport. */
+    private Bootstrap bootstrap(final EventLoopGroup group, final HalfOpenLimiter limiter,
+            final AtomicInteger issued) {
+        final HalfOpenLimitHandler limit = new HalfOpenLimitHandler(limiter);
+        return new Bootstrap()
+                .group(group)
+                .channel(channelClass())
+                .option(ChannelOption.SO_LINGER, 0)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) HALF_OPEN_TIMEOUT.toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel channel) {
+                        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+                            @Override
+                            public void connect(final ChannelHandlerContext ctx, final SocketAddress remote,
+                                    final SocketAddress local, final ChannelPromise promise) {
+                                issued.incrementAndGet();
+                                ctx.connect(remote, local, promise);
+                            }
+                        }, limit);
+                    }
+                });
+    }
+
+    /** Makes the group's only loop run a task until the returned latch is released. */
+    private static CountDownLatch holdTheLoop(final EventLoopGroup group) throws InterruptedException {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        group.execute(() -> {
+            running.countDown();
+            try {
+                release.await();
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS), "the loop never ran the task");
+        return release;
+    }
+
+    private static String describe(final Channel channel) {
+        return channel + ": registered " + channel.isRegistered() + ", open " + channel.isOpen()
+                + ", loop terminated " + channel.eventLoop().isTerminated();
+    }
+
+    private static boolean until(final long deadline, final BooleanSupplier condition) {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return true;
+    }
+}

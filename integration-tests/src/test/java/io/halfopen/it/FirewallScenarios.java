@@ -56,9 +56,12 @@ abstract class FirewallScenarios {
      * a millisecond even when empty and two with a few dozen sockets, so back-to-back sampling reaches about 400
      * to 800 samples a second (see {@link SynSentSampler}). Dropped connects hold SYN_SENT for the whole
      * half-open timeout, thousands of samples; a socket that left SYN_SENT within a millisecond could slip
-     * between samples at any rate /proc allows. Every scenario prints its rate.
+     * between samples at any rate /proc allows. Every scenario prints its rate (250 to 700 a second in the
+     * runs so far, lowest in the shortest scenarios); this floor catches a sampler that stalled.
      */
-    static final double MIN_SAMPLES_PER_SECOND = 250;
+    static final double MIN_SAMPLES_PER_SECOND = 100;
+    /** The fewest samples a scenario's sampler takes (see {@link #stop(SynSentSampler)}). */
+    static final long MIN_SAMPLES = 100;
     /** How long any scenario's connects may take, all together, before the test calls them hung. */
     static final Duration DEADLINE = Duration.ofSeconds(40);
 
@@ -102,7 +105,7 @@ abstract class FirewallScenarios {
             assertEquals(targets.size(), SynSentSampler.countNowTowards(Target.endpoints(targets)),
                     "a one-off count agrees");
             connects.forEach(connect -> connect.future.channel().close());
-            sampler.stop();
+            stop(sampler);
             report("control (no limiter)", "peak SYN_SENT %s with %d connects and no limiter, %s", peak(sampler),
                     targets.size(), rate(sampler));
         }
@@ -215,7 +218,7 @@ abstract class FirewallScenarios {
             all.add(late);
             assertAllCompleted(all);
         } finally {
-            sampler.stop();
+            stop(sampler);
         }
         assertTrue(late.future.isSuccess(), () -> "the accepting peer's connect failed: " + late);
         final Duration wait = late.elapsed();
@@ -247,7 +250,7 @@ abstract class FirewallScenarios {
         try {
             results = BlockingConnects.run(limiter, shuffled, DEADLINE);
         } finally {
-            sampler.stop();
+            stop(sampler);
         }
         final Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         for (int i = 0; i < shuffled.size(); i++) {
@@ -287,7 +290,7 @@ abstract class FirewallScenarios {
                 victim.kill();
                 assertAllCompleted(connects);
             } finally {
-                sampler.stop();
+                stop(sampler);
             }
             final LimiterStats stats = assertDrained(limiter);
             report("5a host killed mid-storm", "peak SYN_SENT %s (limit %d), %s; %s; all 100 completed in %d ms;"
@@ -316,7 +319,7 @@ abstract class FirewallScenarios {
             client.group().shutdownGracefully(0, 0, TimeUnit.SECONDS);
             assertAllCompleted(connects);
         } finally {
-            sampler.stop();
+            stop(sampler);
         }
         final long failed = connects.stream().filter(c -> !c.future.isSuccess()).count();
         final LimiterStats stats = assertDrained(limiter);
@@ -345,7 +348,7 @@ abstract class FirewallScenarios {
             }
             assertAllCompleted(connects);
         } finally {
-            sampler.stop();
+            stop(sampler);
         }
         final LimiterStats stats = assertDrained(limiter);
         final int cancelledPromises = cancelled;
@@ -398,10 +401,23 @@ abstract class FirewallScenarios {
             connects = client.fire(targets);
             assertAllCompleted(connects);
         } finally {
-            sampler.stop();
+            stop(sampler);
         }
         final long end = connects.stream().mapToLong(c -> c.endNanos).max().orElse(start);
         return new Storm(connects, sampler, Duration.ofNanos(end - start));
+    }
+
+    /**
+     * Stops the sampler, once it has taken at least {@value #MIN_SAMPLES} samples: a scenario that ends within
+     * milliseconds is still watched for a while after its last connect (a socket it left in SYN_SENT would
+     * show), and its sampling rate means something.
+     */
+    static void stop(final SynSentSampler sampler) {
+        final long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (sampler.samples() < MIN_SAMPLES && System.nanoTime() - end < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1)); // the sampler runs on its own thread
+        }
+        sampler.stop();
     }
 
     static SynSentSampler sample(final List<Target> targets) {

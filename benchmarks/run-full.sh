@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full profile: the settings of shared/research/anchors.md, with 6 forks where runs move between forks
 # (the two-thread group, and the saturated group whose fair-JUC baseline is bimodal at holdTokens 0 and 100).
-# About 33 minutes on 2 cores. Run it on a quiet machine. Writes results/full.json and RESULTS.md.
+# About 33 minutes on 2 cores. Run it on a quiet machine. Writes results/full.json and RESULTS-full.md
+# (RESULTS.md keeps the latest quick-profile table).
 # Extra arguments go to JMH, e.g. ./run-full.sh -jvm /path/to/jdk-25/bin/java
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -22,5 +23,5 @@ java -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoffBenchmark' -p holdToken
 
 python3 report.py --merge results/full.json results/full-1.json results/full-2.json results/full-3.json
 rm -f results/full-1.json results/full-2.json results/full-3.json
-python3 report.py results/full.json > RESULTS.md
-echo "wrote benchmarks/results/full.json and benchmarks/RESULTS.md"
+python3 report.py results/full.json > RESULTS-full.md
+echo "wrote benchmarks/results/full.json and benchmarks/RESULTS-full.md"

@@ -3,6 +3,7 @@ package io.halfopen.limiter;
 import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
+import io.halfopen.time.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -62,13 +63,16 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private volatile long grantedAt = NOT_YET;
     private volatile long endedAt = NOT_YET;
     private volatile Cancellable halfOpenTimer;
+    private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
     private volatile Throwable failure;
     private Cancellable queueTimer; // written before publication
     private boolean waited;         // written before publication
 
     DefaultConnectAttempt(final HalfOpenLimiter limiter, final InetSocketAddress remote,
-            final AttemptListener listener, final long queueTimeoutNanos, final boolean exempt) {
+            final AttemptListener listener, final long queueTimeoutNanos, final boolean exempt,
+            final Scheduler halfOpenTimers) {
         this.limiter = limiter;
+        this.halfOpenTimers = halfOpenTimers;
         this.remote = remote;
         this.listener = listener;
         this.queueTimeoutNanos = queueTimeoutNanos;
@@ -146,7 +150,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             return; // cancelled between the grant and this delivery
         }
         final long timeout = limiter.halfOpenTimeoutNanos();
-        final Cancellable timer = limiter.scheduler().schedule(this::halfOpenTimeoutFired, timeout,
+        final Cancellable timer = halfOpenTimers.schedule(this::halfOpenTimeoutFired, timeout,
                 TimeUnit.NANOSECONDS);
         halfOpenTimer = timer;
         if (STATES[state].isTerminal()) {

@@ -125,7 +125,39 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @throws IllegalArgumentException if {@code remote} is unresolved
      */
     public ConnectAttempt newAttempt(final InetSocketAddress remote, final AttemptListener listener) {
-        return start(remote, listener, queueTimeoutNanos);
+        return start(remote, listener, queueTimeoutNanos, scheduler);
+    }
+
+    /**
+     * As {@link #newAttempt(InetSocketAddress, AttemptListener)}, but arms the attempt's half-open timer on
+     * {@code halfOpenTimers} instead of the limiter's scheduler: for an owner with a scheduler of its own, such
+     * as the event loop of the channel that connects, so that a connect wakes no other thread to arm and
+     * cancel its timer. The timer is armed when the slot is granted, on the granting thread, and the abort
+     * callback runs wherever {@code halfOpenTimers} runs it. Queue timeouts stay on the limiter's scheduler.
+     * Meant for limiters on real time ({@link #usesSystemScheduler()}): with a {@code VirtualClock} the timer
+     * would not follow virtual time.
+     *
+     * @param remote         the resolved address to connect to
+     * @param listener       the owner's callbacks
+     * @param halfOpenTimers where to arm the half-open timer
+     * @return the attempt's handle
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code remote} is unresolved
+     */
+    public ConnectAttempt newAttempt(final InetSocketAddress remote, final AttemptListener listener,
+            final Scheduler halfOpenTimers) {
+        return start(remote, listener, queueTimeoutNanos, Objects.requireNonNull(halfOpenTimers,
+                "halfOpenTimers"));
+    }
+
+    /**
+     * Whether this limiter's timers run on the process's shared timer thread, in real time (the default, when
+     * no scheduler or clock was configured).
+     *
+     * @return whether the scheduler is {@link Scheduler#system()}
+     */
+    public boolean usesSystemScheduler() {
+        return scheduler == Scheduler.system();
     }
 
     /**
@@ -168,12 +200,12 @@ public final class HalfOpenLimiter implements AutoCloseable {
         final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
         final long timeout = queueTimeoutNanos > 0 ? Math.min(queueTimeoutNanos, maxWaitNanos) : maxWaitNanos;
         final BlockingGrant grant = new BlockingGrant(Thread.currentThread(), onHalfOpenTimeout);
-        final ConnectAttempt attempt = start(remote, grant, timeout);
+        final ConnectAttempt attempt = start(remote, grant, timeout, scheduler);
         return grant.await(attempt);
     }
 
     private ConnectAttempt start(final InetSocketAddress remote, final AttemptListener listener,
-            final long queueTimeout) {
+            final long queueTimeout, final Scheduler halfOpenTimers) {
         Objects.requireNonNull(remote, "remote");
         Objects.requireNonNull(listener, "listener");
         if (remote.isUnresolved()) {
@@ -182,7 +214,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
         }
         final boolean exempt = exemptLoopback && remote.getAddress().isLoopbackAddress();
         final DefaultConnectAttempt attempt = new DefaultConnectAttempt(this, remote, listener, queueTimeout,
-                exempt);
+                exempt, halfOpenTimers);
         if (closed) {
             attempt.rejected(closedException(remote));
             return attempt;

@@ -5,6 +5,7 @@ import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimitException;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.HalfOpenTimeoutException;
+import io.halfopen.time.Scheduler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -108,7 +109,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         final ConnectAttempt started;
         starting = true;
         try {
-            started = limiter.newAttempt(remote, this);
+            started = limiter.usesSystemScheduler() ? limiter.newAttempt(remote, this, loopTimers())
+                    : limiter.newAttempt(remote, this);
         } catch (final RuntimeException e) {
             phase.set(ENDED);
             promise.tryFailure(e);
@@ -123,6 +125,25 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } else {
             watch();
         }
+    }
+
+    /**
+     * Where this connect's half-open timer goes when the limiter runs on real time: on the channel's own event
+     * loop, so that arming and cancelling it wakes no other thread (on the shared timer thread, nearly every
+     * connect woke it), and the abort runs on the loop that closes the channel. If the loop no longer takes
+     * tasks, the timer goes to the shared timer thread instead. A loop that terminates drops its timers; the
+     * termination watch ends the connect then.
+     */
+    private Scheduler loopTimers() {
+        final EventExecutor loop = ctx.executor();
+        return (task, delay, unit) -> {
+            try {
+                final Future<?> timer = loop.schedule(task, delay, unit);
+                return () -> timer.cancel(false);
+            } catch (final RejectedExecutionException stopped) {
+                return Scheduler.system().schedule(task, delay, unit);
+            }
+        };
     }
 
     // ------------------------------------------------------------------ the limiter's callbacks

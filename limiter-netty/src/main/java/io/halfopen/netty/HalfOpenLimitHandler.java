@@ -120,6 +120,9 @@ import java.util.function.Predicate;
  * SYN's effective deadline is the smaller of the two, both counted from the grant; whichever fires first ends
  * the attempt as timed out and the other never fires. To bound the wait in the queue as well, set the
  * limiter's {@code queueTimeout}; a connect's worst case is then {@code queueTimeout} plus that deadline.
+ * When the limiter runs on real time ({@link HalfOpenLimiter#usesSystemScheduler()}, the default), the handler
+ * arms the half-open timer on the channel's own event loop, like Netty's own connect timeout, so that a connect
+ * wakes no shared timer thread; with a configured clock or scheduler the timer follows that instead.
  *
  * <h2>Threads</h2>
  * Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about

@@ -42,9 +42,20 @@ abstract class ConnectStormTest {
     private final List<Channel> channels = new ArrayList<>();
     private EventLoopGroup group;
 
-    abstract EventLoopGroup newGroup(int threads);
+    private final TestTransport transport;
 
-    abstract Class<? extends SocketChannel> channelClass();
+    /** @param transport the transport the subclass runs this on */
+    ConnectStormTest(final TestTransport transport) {
+        this.transport = transport;
+    }
+
+    EventLoopGroup newGroup(final int threads) {
+        return transport.newGroup(threads);
+    }
+
+    Class<? extends SocketChannel> channelClass() {
+        return transport.channelClass();
+    }
 
     @AfterEach
     void tearDown() throws Exception {

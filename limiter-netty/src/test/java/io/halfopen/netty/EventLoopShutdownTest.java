@@ -64,9 +64,20 @@ abstract class EventLoopShutdownTest {
     private final List<HalfOpenLimiter> limiters = new ArrayList<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();
 
-    abstract EventLoopGroup newGroup(int threads);
+    private final TestTransport transport;
 
-    abstract Class<? extends SocketChannel> channelClass();
+    /** @param transport the transport the subclass runs this on */
+    EventLoopShutdownTest(final TestTransport transport) {
+        this.transport = transport;
+    }
+
+    EventLoopGroup newGroup(final int threads) {
+        return transport.newGroup(threads);
+    }
+
+    Class<? extends SocketChannel> channelClass() {
+        return transport.channelClass();
+    }
 
     @AfterEach
     void tearDown() throws InterruptedException {

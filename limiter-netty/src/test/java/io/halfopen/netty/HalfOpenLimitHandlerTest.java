@@ -83,6 +83,14 @@ class HalfOpenLimitHandlerTest {
         channels.forEach(channel -> channel.finishAndReleaseAll());
     }
 
+    /** A channel whose limit handler runs on {@code executor}, with {@code transport} nearer the head. */
+    private EmbeddedChannel channelOn(final ControllableExecutor executor, final ConnectCapture transport) {
+        final EmbeddedChannel channel = new EmbeddedChannel(transport);
+        channels.add(channel);
+        channel.pipeline().addLast(executor, "limit", handler);
+        return channel;
+    }
+
     private LimiterStats stats() {
         return limiter.stats();
     }
@@ -424,9 +432,7 @@ class HalfOpenLimitHandlerTest {
             first.connect();
             final ControllableExecutor executor = new ControllableExecutor();
             final ConnectCapture transport = new ConnectCapture();
-            final EmbeddedChannel channel = new EmbeddedChannel(transport);
-            channels.add(channel);
-            channel.pipeline().addLast(executor, "limit", handler);
+            final EmbeddedChannel channel = channelOn(executor, transport);
             final ChannelFuture connect = channel.connect(PEER);
             executor.runPending();
             assertEquals(1, stats().queued());
@@ -446,9 +452,7 @@ class HalfOpenLimitHandlerTest {
             first.connect();
             final ControllableExecutor executor = new ControllableExecutor();
             final ConnectCapture transport = new ConnectCapture();
-            final EmbeddedChannel channel = new EmbeddedChannel(transport);
-            channels.add(channel);
-            channel.pipeline().addLast(executor, "limit", handler);
+            final EmbeddedChannel channel = channelOn(executor, transport);
             final ChannelFuture connect = channel.connect(PEER);
             executor.runPending();
             assertEquals(1, stats().queued());
@@ -470,9 +474,7 @@ class HalfOpenLimitHandlerTest {
             limit(1);
             final ControllableExecutor executor = new ControllableExecutor();
             final ConnectCapture transport = new ConnectCapture();
-            final EmbeddedChannel channel = new EmbeddedChannel(transport);
-            channels.add(channel);
-            channel.pipeline().addLast(executor, "limit", handler);
+            final EmbeddedChannel channel = channelOn(executor, transport);
             executor.beginShutdown();
             final ChannelFuture connect = channel.connect(PEER);
             executor.runPending();

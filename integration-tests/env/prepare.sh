@@ -15,6 +15,7 @@ set -euo pipefail
 IMAGE=halfopen/peer-nft:1
 LABEL=io.halfopen.it
 DOCKER_LOG=${DOCKER_LOG:-/var/log/halfopen-dockerd.log}
+DOCKER_PIDFILE=${DOCKER_PIDFILE:-/run/halfopen-dockerd.pid}
 
 say() { printf 'prepare: %s\n' "$*"; }
 die() { printf 'prepare: %s\n' "$*" >&2; exit 1; }
@@ -40,8 +41,22 @@ install_missing ip iproute2
 # 2. a Docker engine
 if ! docker info >/dev/null 2>&1; then
   say "starting dockerd with its bridge in 198.18.0.0/16 (log: $DOCKER_LOG)"
-  nohup dockerd --bip 198.18.0.1/24 --default-address-pool base=198.18.0.0/16,size=24 \
-    >"$DOCKER_LOG" 2>&1 </dev/null &
+  # Its own pid file: nothing answers, so any pid file left is stale (a daemon killed with its session, whose
+  # pid may even linger as a zombie), and dockerd refuses to start over a pid file whose process exists.
+  rm -f "$DOCKER_PIDFILE"
+  # The same for the containerd that dockerd manages: a pid file naming a dead or zombie process makes dockerd
+  # wait for a containerd that will never answer.
+  for pidfile in /var/run/docker/containerd/containerd.pid /var/run/docker.pid; do
+    if [ -f "$pidfile" ]; then
+      pid=$(cat "$pidfile" 2>/dev/null || true)
+      if [ -z "$pid" ] || [ ! -d "/proc/$pid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; then
+        say "removing stale $pidfile"
+        rm -f "$pidfile"
+      fi
+    fi
+  done
+  nohup dockerd --pidfile "$DOCKER_PIDFILE" --bip 198.18.0.1/24 \
+    --default-address-pool base=198.18.0.0/16,size=24 >"$DOCKER_LOG" 2>&1 </dev/null &
   for _ in $(seq 1 150); do # at most 30 s
     docker info >/dev/null 2>&1 && break
     sleep 0.2

@@ -36,8 +36,8 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  *
  * <p>What a sample costs: each read of a table walks the kernel's whole established-connections hash (262,144
- * buckets on a 24 GiB machine), about a millisecond per table whatever it holds. So a table's last, empty
- * {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers ({@link #startTowards}) only
+ * buckets on a 24 GiB machine), about a millisecond per table whatever it holds. So with exact peers a table's
+ * last, empty {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers ({@link #startTowards}) only
  * {@code /proc/net/tcp6} is read on every sample, since the JDK's and Netty's sockets are dual-stack and list
  * their IPv4 connects there; {@code /proc/net/tcp} is read every {@value #IPV4_TABLE_CHECK_EVERY}th sample,
  * and on every sample from the first one that finds a watched socket in it (IPv4-only sockets, e.g. with
@@ -290,7 +290,7 @@ public final class SynSentSampler implements AutoCloseable {
                         return length;
                     }
                     length += n;
-                    if (n < SURELY_AT_END) {
+                    if (remoteEndpoints != null && n < SURELY_AT_END) {
                         return length; // see SURELY_AT_END: spares the walk that would only find the end
                     }
                 }

@@ -1,0 +1,206 @@
+package io.halfopen.agent.log;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Where the agent's messages go: {@code System.Logger} (the default, so they land wherever the application
+ * logs), standard error, or a file. Both the agent's own lines and limiter-core's (event 4226 among them, through
+ * {@link AgentSlf4jProvider}) come here.
+ *
+ * <p>Records are handed to one daemon thread ({@code halfopen-agent-log}) through a bounded queue and written
+ * there, never on the caller's thread: the caller is often inside a JDK connect, and the application's logging
+ * framework may itself open sockets (a socket appender) or take locks; writing from our own thread keeps it
+ * out of the connect path. A full queue drops the record and counts it; the next record written says how many
+ * were dropped. A shutdown hook writes what is still queued to stderr or the file (never to
+ * {@code System.Logger}, whose handlers may be shut down by then).
+ *
+ * <p>Thread-safe.
+ */
+public final class AgentLog {
+
+    /** The {@code System.Logger} name of the agent's own messages. */
+    public static final String AGENT_LOGGER = "io.halfopen.agent";
+
+    private static final String SHADED_PREFIX = "io.halfopen.agent.shaded.";
+    private static final int CAPACITY = 4096;
+
+    private static final BlockingQueue<Entry> QUEUE = new ArrayBlockingQueue<>(CAPACITY);
+    private static final AtomicLong DROPPED = new AtomicLong();
+    private static volatile Sink sink = new LoggerSink();
+    private static volatile Thread writer;
+
+    private AgentLog() {
+    }
+
+    /** A destination. */
+    private interface Sink {
+        void write(Entry entry);
+    }
+
+    private record Entry(Level level, String logger, String message, Throwable thrown, Instant time) {
+    }
+
+    /** Sends records to {@code System.Logger}. */
+    public static void toSystemLogger() {
+        sink = new LoggerSink();
+    }
+
+    /** Sends records to standard error. */
+    public static void toStderr() {
+        sink = new StreamSink(System.err);
+    }
+
+    /**
+     * Appends records to a file, creating it if needed.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be opened for appending
+     */
+    public static void toFile(final Path file) throws IOException {
+        final PrintStream out = new PrintStream(Files.newOutputStream(file, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND, StandardOpenOption.WRITE), true, StandardCharsets.UTF_8);
+        sink = new StreamSink(out);
+    }
+
+    /**
+     * Logs an agent message.
+     *
+     * @param level   the level
+     * @param message the text
+     */
+    public static void log(final Level level, final String message) {
+        log(level, AGENT_LOGGER, message, null);
+    }
+
+    /**
+     * Logs a message.
+     *
+     * @param level   the level
+     * @param logger  the logger name; a relocated limiter-core name is shown as the original
+     * @param message the text
+     * @param thrown  an exception to show, or {@code null}
+     */
+    public static void log(final Level level, final String logger, final String message, final Throwable thrown) {
+        final String name = logger.startsWith(SHADED_PREFIX) ? logger.substring(SHADED_PREFIX.length()) : logger;
+        final Entry entry = new Entry(level, name, message, thrown, Instant.now());
+        ensureWriter();
+        if (!QUEUE.offer(entry)) {
+            DROPPED.incrementAndGet();
+        }
+    }
+
+    /**
+     * Waits until every record queued so far has been written, or the timeout passes: for tests and for the
+     * {@code strict} exit.
+     *
+     * @param timeoutMillis the longest to wait
+     */
+    public static void flush(final long timeoutMillis) {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (!QUEUE.isEmpty() && System.nanoTime() - deadline < 0) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** Writes what is queued on the calling thread, to standard error, for a JVM about to exit. */
+    public static void drainToStderr() {
+        final Sink out = sink instanceof LoggerSink ? new StreamSink(System.err) : sink;
+        Entry e;
+        while ((e = QUEUE.poll()) != null) {
+            out.write(e);
+        }
+    }
+
+    private static synchronized void ensureWriter() {
+        if (writer != null) {
+            return;
+        }
+        final Thread t = new Thread(AgentLog::writeLoop, "halfopen-agent-log");
+        t.setDaemon(true);
+        writer = t;
+        t.start();
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AgentLog::drainAtExit, "halfopen-agent-log-exit"));
+        } catch (final IllegalStateException shuttingDown) {
+            // the JVM is already exiting: nothing more to add
+        }
+    }
+
+    private static void drainAtExit() {
+        final Sink current = sink;
+        final Sink out = current instanceof LoggerSink ? new StreamSink(System.err) : current;
+        Entry e;
+        while ((e = QUEUE.poll()) != null) {
+            out.write(e);
+        }
+    }
+
+    private static void writeLoop() {
+        while (true) {
+            try {
+                final Entry e = QUEUE.take();
+                final long dropped = DROPPED.getAndSet(0);
+                if (dropped > 0) {
+                    sink.write(new Entry(Level.WARNING, AGENT_LOGGER, dropped + " log records were dropped (the"
+                            + " agent's log queue of " + CAPACITY + " was full)", null, Instant.now()));
+                }
+                sink.write(e);
+            } catch (final InterruptedException stop) {
+                return;
+            } catch (final Throwable t) {
+                // a broken logging framework must not kill the writer
+                System.err.println("halfopen-agent: logging failed: " + t);
+            }
+        }
+    }
+
+    /** To {@code System.Logger}; loggers are looked up on the writer thread, lazily. */
+    private static final class LoggerSink implements Sink {
+        @Override
+        public void write(final Entry e) {
+            final System.Logger logger = System.getLogger(e.logger());
+            if (e.thrown() == null) {
+                logger.log(e.level(), e.message());
+            } else {
+                logger.log(e.level(), e.message(), e.thrown());
+            }
+        }
+    }
+
+    /** One line per record, to a stream. */
+    private static final class StreamSink implements Sink {
+        private final PrintStream out;
+
+        StreamSink(final PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(final Entry e) {
+            final StringBuilder line = new StringBuilder(160).append(e.time()).append(' ').append(e.level())
+                    .append(' ').append(e.logger()).append(": ").append(e.message());
+            if (e.thrown() != null) {
+                final StringWriter trace = new StringWriter();
+                e.thrown().printStackTrace(new PrintWriter(trace));
+                line.append(System.lineSeparator()).append(trace);
+            }
+            synchronized (out) {
+                out.println(line);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.halfopen.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.agent.programs.SocketStorm;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A plain {@code Socket} connect storm from 200 threads, in a child JVM that knows nothing of halfopen, against
+ * loopback peers that accept, refuse and drop; judged by the kernel's trace.
+ */
+class SocketStormJvmTest {
+
+    private static final int LIMIT = 10;
+
+    @BeforeAll
+    static void traceAvailable() {
+        KernelTrace.assumeAvailable();
+    }
+
+    private static String[] storm(final InetSocketAddress accept, final InetSocketAddress refuse,
+            final InetSocketAddress drop) {
+        return new String[] {"3000", target(accept, 150), target(refuse, 30), target(drop, 20)};
+    }
+
+    static String target(final InetSocketAddress peer, final int count) {
+        return peer.getHostString() + ":" + peer.getPort() + ":" + count;
+    }
+
+    @Test
+    void withTheAgentTheKernelNeverSeesMoreThanTenConnectsInSynSentAndEveryConnectEnds() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress refuse = peers.refusing();
+            final InetSocketAddress drop = peers.dropping();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
+                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("profile=XP_PRO_SP2,halfOpenTimeout=500ms")),
+                            SocketStorm.class, Duration.ofSeconds(60), storm(accept, refuse, drop)));
+            final ChildJvm.Result child = run.result();
+            System.out.println("socket storm with the agent: " + run.verdict().describe() + "; " + child.result());
+            assertEquals(0, child.exit(), child::toString);
+            assertTrue(run.verdict().peak() <= LIMIT, () -> "more than " + LIMIT + " in SYN_SENT: "
+                    + run.verdict().describe());
+            assertEquals(LIMIT, run.verdict().peak(), () -> "the storm must reach the limit: " + run.verdict().describe());
+            assertEquals(200, child.count("total"), child::toString);
+            assertEquals(150, child.count("established"), child::toString);
+            assertEquals(30, child.count("ConnectException"), child::toString);
+            assertEquals(20, child.count("SocketTimeoutException"), child::toString);
+            assertTrue(child.stderr().contains("Event 4226 (Tcpip, Warning): TCP/IP has reached the security limit"
+                    + " imposed on the number of concurrent TCP connect attempts."), child::toString);
+        }
+    }
+
+    @Test
+    void withoutTheAgentTheSameStormExceedsTheLimit() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress refuse = peers.refusing();
+            final InetSocketAddress drop = peers.dropping();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
+                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(), SocketStorm.class, Duration.ofSeconds(60),
+                            storm(accept, refuse, drop)));
+            System.out.println("socket storm without the agent (control): " + run.verdict().describe() + "; "
+                    + run.result().result());
+            assertEquals(0, run.result().exit(), run.result()::toString);
+            assertTrue(run.verdict().peak() > LIMIT, () -> "the control must exceed the limit: "
+                    + run.verdict().describe());
+        }
+    }
+}

@@ -9,12 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A plain {@code Socket} connect storm from 200 threads, in a child JVM that knows nothing of halfopen, against
  * loopback peers that accept, refuse and drop; judged by the kernel's trace.
  */
+@Tag("child-jvm")
 class SocketStormJvmTest {
 
     private static final int LIMIT = 10;

@@ -144,6 +144,7 @@ final class HeldChannelConnect implements AttemptListener {
                     awaitIssue();
                 }
                 case FAILED -> throw failure;
+                case ABORTING -> Thread.onSpinWait(); // the timer is shutting the socket down: a few microseconds
                 case DONE, CLOSING -> {
                     return false;
                 }
@@ -320,6 +321,7 @@ final class HeldChannelConnect implements AttemptListener {
         if (!phase.compareAndSet(CONNECTING, ABORTING)) {
             return;
         }
+        final ConnectException timedOut = timedOut(cause);
         boolean shut = false;
         synchronized (calls.stateLock(channel)) {
             final int state = calls.state(channel);
@@ -333,8 +335,8 @@ final class HeldChannelConnect implements AttemptListener {
             }
         }
         if (shut) {
-            failure = timedOut(cause);
-            phase.set(FAILED);
+            failure = timedOut;
+            phase.set(FAILED); // a finishConnect woken by the shutdown waits for this, then throws `failure`
             aborting.aborted();
         } else {
             phase.set(CONNECTING); // connected or closed meanwhile: that path reports

@@ -38,6 +38,7 @@ public final class Targets {
     public static final class Tally {
         private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
         private final long start = System.nanoTime();
+        private final Map<String, String> firsts = new ConcurrentHashMap<>();
 
         public void count(final String outcome) {
             counts.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
@@ -52,7 +53,11 @@ public final class Targets {
                     || t.getClass().getName().endsWith("MessagingException"))) {
                 t = t.getCause();
             }
-            count(t.getClass().getSimpleName());
+            final String type = t.getClass().getSimpleName();
+            if (firsts.putIfAbsent(type, String.valueOf(t)) == null) {
+                System.err.println("FIRST " + type + ": " + t);
+            }
+            count(type);
         }
 
         public void print(final String... extra) {

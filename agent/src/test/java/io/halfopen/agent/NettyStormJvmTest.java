@@ -1,0 +1,78 @@
+package io.halfopen.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.agent.programs.NettyStorm;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Netty NIO client without any halfopen handler, in a child JVM: its non-blocking connects are held without a
+ * SYN until granted, and its event loops neither spin nor fail ({@code finishConnect} is only called, and only
+ * succeeds, once the real connect ended). Judged by the kernel's trace.
+ */
+@Tag("child-jvm")
+class NettyStormJvmTest {
+
+    private static final int LIMIT = 10;
+
+    @BeforeAll
+    static void traceAvailable() {
+        KernelTrace.assumeAvailable();
+    }
+
+    private static String[] storm(final String timeout, final InetSocketAddress accept, final InetSocketAddress refuse,
+            final InetSocketAddress drop) {
+        return new String[] {timeout, SocketStormJvmTest.target(accept, 150), SocketStormJvmTest.target(refuse, 30),
+            SocketStormJvmTest.target(drop, 20)};
+    }
+
+    @Test
+    void heldConnectsKeepTheKernelAtTheLimitWithoutAConnectTimeout() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress refuse = peers.refusing();
+            final InetSocketAddress drop = peers.dropping();
+            // no Netty connect timeout: only the agent's half-open timeout ends the dropped connects
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
+                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), NettyStorm.class,
+                            Duration.ofSeconds(60), storm("0", accept, refuse, drop)));
+            final ChildJvm.Result child = run.result();
+            System.out.println("netty storm with the agent (accept " + accept.getPort() + ", refuse " + refuse.getPort() + ", drop " + drop.getPort() + "): " + run.verdict().describe() + "; " + child.result()
+                    + " in " + child.took().toMillis() + " ms");
+            assertEquals(0, child.exit(), child::toString);
+            assertTrue(run.verdict().peak() <= LIMIT, run.verdict()::describe);
+            assertEquals(LIMIT, run.verdict().peak(), run.verdict()::describe);
+            assertEquals(200, child.count("total"), child::toString);
+            assertEquals(0, child.count("hung"), child::toString);
+            assertEquals(150, child.count("established"), child::toString);
+            assertEquals(50, child.count("AnnotatedConnectException") + child.count("ConnectException"),
+                    child::toString);
+            assertTrue(child.stderr().contains("Event 4226"), child::toString);
+        }
+    }
+
+    @Test
+    void withoutTheAgentTheSameClientExceedsTheLimit() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress refuse = peers.refusing();
+            final InetSocketAddress drop = peers.dropping();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
+                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(), NettyStorm.class, Duration.ofSeconds(60),
+                            storm("1500", accept, refuse, drop)));
+            System.out.println("netty storm without the agent (control): " + run.verdict().describe() + "; "
+                    + run.result().result());
+            assertEquals(0, run.result().exit(), run.result()::toString);
+            assertTrue(run.verdict().peak() > LIMIT, run.verdict()::describe);
+        }
+    }
+}

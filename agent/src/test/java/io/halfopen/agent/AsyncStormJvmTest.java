@@ -1,0 +1,49 @@
+package io.halfopen.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.agent.programs.AsyncStorm;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** {@code AsynchronousSocketChannel} connects (both forms) in a child JVM, judged by the kernel's trace. */
+@Tag("child-jvm")
+class AsyncStormJvmTest {
+
+    private static final int LIMIT = 10;
+
+    @BeforeAll
+    static void traceAvailable() {
+        KernelTrace.assumeAvailable();
+    }
+
+    @Test
+    void heldAsyncConnectsKeepTheKernelAtTheLimitAndAllComplete() throws Exception {
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress refuse = peers.refusing();
+            final InetSocketAddress drop = peers.dropping();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
+                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), AsyncStorm.class,
+                            Duration.ofSeconds(60), SocketStormJvmTest.target(accept, 150),
+                            SocketStormJvmTest.target(refuse, 30), SocketStormJvmTest.target(drop, 20)));
+            final ChildJvm.Result child = run.result();
+            System.out.println("AsynchronousSocketChannel storm with the agent: " + run.verdict().describe() + "; "
+                    + child.result() + " in " + child.took().toMillis() + " ms");
+            assertEquals(0, child.exit(), child::toString);
+            assertTrue(run.verdict().peak() <= LIMIT, run.verdict()::describe);
+            assertEquals(LIMIT, run.verdict().peak(), run.verdict()::describe);
+            assertEquals(200, child.count("total"), child::toString);
+            assertEquals(0, child.count("hung"), child::toString);
+            assertEquals(150, child.count("established"), child::toString);
+            assertEquals(50, child.count("ConnectException"), child::toString);
+        }
+    }
+}

@@ -50,7 +50,7 @@ public final class Targets {
             while (t.getCause() != null && (t instanceof java.util.concurrent.ExecutionException
                     || t instanceof java.util.concurrent.CompletionException
                     || t instanceof java.io.UncheckedIOException
-                    || t.getClass().getName().endsWith("MessagingException"))) {
+                    || isMailWrapper(t.getClass()))) {
                 t = t.getCause();
             }
             final String type = t.getClass().getSimpleName();
@@ -58,6 +58,15 @@ public final class Targets {
                 System.err.println("FIRST " + type + ": " + t);
             }
             count(type);
+        }
+
+        private static boolean isMailWrapper(final Class<?> type) {
+            for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("jakarta.mail.MessagingException")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         public void print(final String... extra) {

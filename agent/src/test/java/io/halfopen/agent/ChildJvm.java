@@ -85,15 +85,7 @@ final class ChildJvm {
      */
     static Result run(final List<String> jvmArgs, final Class<?> main, final Duration timeout, final String... args)
             throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xshare:auto");
-        command.add("-XX:TieredStopAtLevel=1");
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(childClassPath());
-        command.add(main.getName());
-        command.addAll(List.of(args));
+        final List<String> command = command(jvmArgs, main, args);
         final long start = System.nanoTime();
         final Process process = new ProcessBuilder(command).start();
         final CompletableFuture<String> out = drain(process.getInputStream());
@@ -109,14 +101,127 @@ final class ChildJvm {
         return new Result(process.exitValue(), out.join(), err.join(), Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** A child JVM that runs while the test talks to it through its standard input and output. */
+    static final class Running implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final java.io.PrintWriter in;
+        private final StringBuffer stdout = new StringBuffer();
+        private final CompletableFuture<String> err;
+        private final long start = System.nanoTime();
+
+        Running(final Process process) {
+            this.process = process;
+            this.out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8));
+            this.in = new java.io.PrintWriter(new java.io.OutputStreamWriter(process.getOutputStream(),
+                    StandardCharsets.UTF_8), true);
+            this.err = drain(process.getErrorStream());
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        /** Reads stdout lines until one starts with {@code prefix}, within the timeout; returns that line. */
+        String awaitLine(final String prefix, final Duration timeout) throws IOException {
+            final CompletableFuture<String> line = async(() -> {
+                try {
+                    String l;
+                    while ((l = out.readLine()) != null) {
+                        stdout.append(l).append('\n');
+                        if (l.startsWith(prefix)) {
+                            return l;
+                        }
+                    }
+                    return null;
+                } catch (final IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try {
+                final String found = line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (found == null) {
+                    throw new AssertionError("the child ended without printing " + prefix + "\n--- stdout\n"
+                            + stdout + "--- stderr\n" + stderrSoFar());
+                }
+                return found;
+            } catch (final java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the child did not print " + prefix + " within " + timeout
+                        + "\n--- stdout\n" + stdout + "--- stderr\n" + stderrSoFar());
+            } catch (final InterruptedException | java.util.concurrent.ExecutionException e) {
+                throw new IOException(e);
+            }
+        }
+
+        void send(final String line) {
+            in.println(line);
+        }
+
+        private String stderrSoFar() {
+            return err.isDone() ? err.join() : "(still running)";
+        }
+
+        /** Waits for the child to end, reading the rest of its output. */
+        Result await(final Duration timeout) throws IOException, InterruptedException {
+            final CompletableFuture<String> rest = drain(process.getInputStream());
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                close();
+                throw new AssertionError("the child JVM did not end within " + timeout + "\n--- stdout\n" + stdout);
+            }
+            return new Result(process.exitValue(), stdout + rest.join(), err.join(),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Starts {@code main} in a child JVM and returns at once. */
+    static Running start(final List<String> jvmArgs, final Class<?> main, final String... args) throws IOException {
+        return new Running(new ProcessBuilder(command(jvmArgs, main, args)).start());
+    }
+
+    private static List<String> command(final List<String> jvmArgs, final Class<?> main, final String... args) {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(childClassPath());
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Reads a stream to its end on a thread of its own (never the common pool: it may have one thread). */
     private static CompletableFuture<String> drain(final InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
+        return async(() -> {
             try {
                 return new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (final IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    private static <T> CompletableFuture<T> async(final java.util.function.Supplier<T> task) {
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final Thread t = new Thread(() -> {
+            try {
+                result.complete(task.get());
+            } catch (final Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "child-jvm-io");
+        t.setDaemon(true);
+        t.start();
+        return result;
     }
 
     private ChildJvm() {

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.SocketStorm;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A plain {@code Socket} connect storm from 200 threads, in a child JVM that knows nothing of halfopen, against
@@ -36,14 +40,17 @@ class SocketStormJvmTest {
     }
 
     @Test
-    void withTheAgentTheKernelNeverSeesMoreThanTenConnectsInSynSentAndEveryConnectEnds() throws Exception {
+    void withTheAgentTheKernelNeverSeesMoreThanTenConnectsInSynSentAndEveryConnectEnds(@TempDir final Path dir)
+            throws Exception {
+        final Path recording = dir.resolve("storm.jfr");
         try (LoopbackPeers peers = new LoopbackPeers()) {
             final InetSocketAddress accept = peers.accepting();
             final InetSocketAddress refuse = peers.refusing();
             final InetSocketAddress drop = peers.dropping();
             final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
                     Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
-                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("profile=XP_PRO_SP2,halfOpenTimeout=500ms")),
+                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("profile=XP_PRO_SP2,halfOpenTimeout=500ms"),
+                            "-XX:StartFlightRecording=filename=" + recording + ",settings=profile"),
                             SocketStorm.class, Duration.ofSeconds(60), storm(accept, refuse, drop)));
             final ChildJvm.Result child = run.result();
             System.out.println("socket storm with the agent: " + run.verdict().describe() + "; " + child.result());
@@ -57,6 +64,11 @@ class SocketStormJvmTest {
             assertEquals(20, child.count("SocketTimeoutException"), child::toString);
             assertTrue(child.stderr().contains("Event 4226 (Tcpip, Warning): TCP/IP has reached the security limit"
                     + " imposed on the number of concurrent TCP connect attempts."), child::toString);
+            // the same event in JFR; and no thread was pinned while it waited (none is virtual here; see the
+            // virtual-thread test for that)
+            final List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.halfopen.LimitReached")),
+                    "JFR event io.halfopen.LimitReached");
         }
     }
 

@@ -1,0 +1,54 @@
+package io.halfopen.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.agent.programs.VirtualThreadStorm;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * 2,000 virtual threads connecting through the agent (JDK 21 and later): the ones waiting for a slot park
+ * without pinning their carrier (JFR records no {@code jdk.VirtualThreadPinned}), and the kernel stays at the
+ * limit.
+ */
+@Tag("child-jvm")
+class VirtualThreadJvmTest {
+
+    @Test
+    void virtualThreadsWaitingForASlotAreNeverPinned(@TempDir final Path dir) throws Exception {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21 or later");
+        KernelTrace.assumeAvailable();
+        final Path recording = dir.resolve("virtual.jfr");
+        try (LoopbackPeers peers = new LoopbackPeers()) {
+            final InetSocketAddress accept = peers.accepting();
+            final InetSocketAddress drop = peers.dropping();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(Set.of(accept.getPort(), drop.getPort()),
+                    () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=300ms"),
+                            "-XX:StartFlightRecording=filename=" + recording + ",settings=profile"),
+                            VirtualThreadStorm.class, Duration.ofSeconds(90), "10000",
+                            SocketStormJvmTest.target(accept, 1960), SocketStormJvmTest.target(drop, 40)));
+            final ChildJvm.Result child = run.result();
+            final List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
+            final long pinned = events.stream()
+                    .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned")).count();
+            System.out.println("virtual threads with the agent: " + run.verdict().describe() + "; " + child.result()
+                    + "; JFR jdk.VirtualThreadPinned events: " + pinned);
+            assertEquals(0, child.exit(), child::toString);
+            assertEquals(10, run.verdict().peak(), run.verdict()::describe);
+            assertEquals(2000, child.count("total"), child::toString);
+            assertEquals(1960, child.count("established"), child::toString);
+            assertEquals(0, pinned, "virtual threads pinned while waiting for a slot");
+            assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.halfopen.LimitReached")));
+        }
+    }
+}

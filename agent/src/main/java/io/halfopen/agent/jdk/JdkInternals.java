@@ -27,11 +27,28 @@ public final class JdkInternals {
     /** {@code IOStatus.UNAVAILABLE}: "would block", a connect in progress. */
     public static final int UNAVAILABLE = -2;
 
-    /** Handles on {@code sun.nio.ch.Net}: connect, poll, shutdown, accept. */
+    /**
+     * Handles on {@code sun.nio.ch.Net}: connect, poll, shutdown, accept.
+     *
+     * @param connect        {@code connect(ProtocolFamily, FileDescriptor, SocketAddress)}
+     * @param pollConnectNow {@code pollConnectNow(FileDescriptor)}
+     * @param shutdown       {@code shutdown(FileDescriptor, int)}
+     * @param shutRdwr       {@code SHUT_RDWR}
+     * @param accept         {@code accept(FileDescriptor, FileDescriptor, InetSocketAddress[])}
+     * @param closeFd        a {@code SocketDispatcher}'s {@code close(FileDescriptor)}
+     */
     public record NetCalls(MethodHandle connect, MethodHandle pollConnectNow, MethodHandle shutdown, int shutRdwr,
             MethodHandle accept, MethodHandle closeFd) {
 
-        /** {@code Net.connect(family, fd, remote)}. */
+        /**
+         * {@code Net.connect(family, fd, remote)}.
+         *
+         * @param family the protocol family
+         * @param fd     the socket
+         * @param remote the address
+         * @return 1 if connected, {@link #UNAVAILABLE} if in progress
+         * @throws IOException if the connect failed at once
+         */
         public int connect(final ProtocolFamily family, final FileDescriptor fd, final SocketAddress remote)
                 throws IOException {
             try {
@@ -43,7 +60,13 @@ public final class JdkInternals {
             }
         }
 
-        /** {@code Net.pollConnectNow(fd)}. */
+        /**
+         * {@code Net.pollConnectNow(fd)}.
+         *
+         * @param fd the socket
+         * @return whether the connect completed
+         * @throws IOException why it failed
+         */
         public boolean pollConnectNow(final FileDescriptor fd) throws IOException {
             try {
                 return (boolean) pollConnectNow.invokeExact(fd);
@@ -54,7 +77,12 @@ public final class JdkInternals {
             }
         }
 
-        /** {@code Net.shutdown(fd, SHUT_RDWR)}: a socket in SYN_SENT goes to CLOSE at once. */
+        /**
+         * {@code Net.shutdown(fd, SHUT_RDWR)}: a socket in SYN_SENT goes to CLOSE at once.
+         *
+         * @param fd the socket
+         * @throws IOException if the call failed
+         */
         public void shutdown(final FileDescriptor fd) throws IOException {
             try {
                 shutdown.invokeExact(fd, shutRdwr);
@@ -65,7 +93,15 @@ public final class JdkInternals {
             }
         }
 
-        /** {@code Net.accept(fd, newfd, isaa)}. */
+        /**
+         * {@code Net.accept(fd, newfd, isaa)}.
+         *
+         * @param fd    the listening socket
+         * @param newfd receives the accepted socket
+         * @param isaa  receives the remote address
+         * @return 1 if a connection was accepted, {@link #UNAVAILABLE} if none is pending
+         * @throws IOException if the accept failed
+         */
         public int accept(final FileDescriptor fd, final FileDescriptor newfd, final InetSocketAddress[] isaa)
                 throws IOException {
             try {
@@ -77,7 +113,12 @@ public final class JdkInternals {
             }
         }
 
-        /** Closes a socket file descriptor the JDK has not wrapped yet (an accepted connection turned away). */
+        /**
+         * Closes a socket file descriptor the JDK has not wrapped yet (an accepted connection turned away).
+         *
+         * @param fd the socket
+         * @throws IOException if the close failed
+         */
         public void closeFd(final FileDescriptor fd) throws IOException {
             try {
                 closeFd.invokeExact(fd);
@@ -89,32 +130,75 @@ public final class JdkInternals {
         }
     }
 
-    /** Handles on {@code sun.nio.ch.SocketChannelImpl} and its selection keys. */
+    /**
+     * Handles on {@code sun.nio.ch.SocketChannelImpl} and its selection keys.
+     *
+     * @param type              {@code SocketChannelImpl}
+     * @param state             its {@code state}
+     * @param stateLock         its {@code stateLock}
+     * @param fd                its {@code fd}
+     * @param family            its {@code family}
+     * @param connectionPending {@code ST_CONNECTIONPENDING}
+     * @param closed            {@code ST_CLOSED}
+     * @param blockingConnect   its {@code blockingConnect(SocketAddress, long)}
+     * @param setEventOps       {@code SelectorImpl.setEventOps(SelectionKeyImpl)}
+     * @param nioReadyOps       {@code SelectionKeyImpl.nioReadyOps(int)}
+     * @param keys              {@code AbstractSelectableChannel.keys}
+     * @param keyLock           {@code AbstractSelectableChannel.keyLock}
+     */
     public record ChannelCalls(Class<?> type, VarHandle state, VarHandle stateLock, VarHandle fd, VarHandle family,
             int connectionPending, int closed, MethodHandle blockingConnect, MethodHandle setEventOps, MethodHandle nioReadyOps,
             VarHandle keys, VarHandle keyLock) {
 
-        /** The channel's state; {@link #connectionPending} while a connect is pending, {@link #closed} once its socket is closed. */
+        /**
+         * The channel's state: {@link #connectionPending} while a connect is pending, {@link #closed} once its
+         * socket is closed.
+         *
+         * @param channel a {@code SocketChannelImpl}
+         * @return the state
+         */
         public int state(final Object channel) {
             return (int) state.getVolatile(channel);
         }
 
-        /** The monitor that guards the channel's state (and its close). */
+        /**
+         * The monitor that guards the channel's state (and its close).
+         *
+         * @param channel a {@code SocketChannelImpl}
+         * @return the monitor
+         */
         public Object stateLock(final Object channel) {
             return stateLock.get(channel);
         }
 
-        /** The channel's socket. */
+        /**
+         * The channel's socket.
+         *
+         * @param channel a {@code SocketChannelImpl}
+         * @return its file descriptor object
+         */
         public FileDescriptor fd(final Object channel) {
             return (FileDescriptor) fd.get(channel);
         }
 
-        /** The channel's protocol family. */
+        /**
+         * The channel's protocol family.
+         *
+         * @param channel a {@code SocketChannelImpl}
+         * @return the family
+         */
         public ProtocolFamily family(final Object channel) {
             return (ProtocolFamily) family.get(channel);
         }
 
-        /** {@code blockingConnect(remote, nanos)}: the socket adaptor's timed connect. */
+        /**
+         * {@code blockingConnect(remote, nanos)}: the socket adaptor's timed connect.
+         *
+         * @param channel a blocking {@code SocketChannelImpl}
+         * @param remote  the address
+         * @param nanos   the timeout
+         * @throws IOException what the connect throws
+         */
         public void blockingConnect(final Object channel, final SocketAddress remote, final long nanos)
                 throws IOException {
             try {
@@ -126,7 +210,11 @@ public final class JdkInternals {
             }
         }
 
-        /** Queues a key so that its selector translates its interest set again, then wakes the selector. */
+        /**
+         * Queues a key so that its selector translates its interest set again, then wakes the selector.
+         *
+         * @param key a {@code SelectionKeyImpl}
+         */
         public void requeue(final SelectionKey key) {
             try {
                 setEventOps.invoke(key.selector(), key);
@@ -138,7 +226,12 @@ public final class JdkInternals {
             key.selector().wakeup();
         }
 
-        /** Sets a key's ready set without the public API's validity check. */
+        /**
+         * Sets a key's ready set without the public API's validity check.
+         *
+         * @param key a {@code SelectionKeyImpl}
+         * @param ops the ready set
+         */
         public void nioReadyOps(final Object key, final int ops) {
             try {
                 nioReadyOps.invoke(key, ops);
@@ -149,7 +242,12 @@ public final class JdkInternals {
             }
         }
 
-        /** The channel's current selection keys, a copy. */
+        /**
+         * The channel's current selection keys, a copy (with {@code null} holes, as the JDK keeps them).
+         *
+         * @param channel a {@code SocketChannelImpl}
+         * @return the keys
+         */
         public SelectionKey[] keys(final Object channel) {
             final Object lock = keyLock.get(channel);
             synchronized (lock) {
@@ -159,10 +257,24 @@ public final class JdkInternals {
         }
     }
 
-    /** Handles on {@code sun.nio.ch.NioSocketImpl}, the platform {@code Socket} implementation. */
+    /**
+     * Handles on {@code sun.nio.ch.NioSocketImpl}, the platform {@code Socket} implementation.
+     *
+     * @param type    {@code NioSocketImpl}
+     * @param connect its {@code connect(SocketAddress, int)}
+     * @param close   its {@code close()}
+     * @param fd      {@code SocketImpl.fd}
+     */
     public record SocketCalls(Class<?> type, MethodHandle connect, MethodHandle close, VarHandle fd) {
 
-        /** The original {@code connect(remote, millis)}. */
+        /**
+         * The original {@code connect(remote, millis)}.
+         *
+         * @param impl   a {@code NioSocketImpl}
+         * @param remote the address
+         * @param millis the timeout, 0 for none
+         * @throws IOException what the connect throws
+         */
         public void connect(final Object impl, final SocketAddress remote, final int millis) throws IOException {
             try {
                 connect.invoke(impl, remote, millis);
@@ -173,7 +285,12 @@ public final class JdkInternals {
             }
         }
 
-        /** {@code close()}. */
+        /**
+         * {@code close()}.
+         *
+         * @param impl a {@code NioSocketImpl}
+         * @throws IOException what the close throws
+         */
         public void close(final Object impl) throws IOException {
             try {
                 close.invoke(impl);
@@ -184,16 +301,24 @@ public final class JdkInternals {
             }
         }
 
-        /** The socket's file descriptor object. */
+        /**
+         * The socket's file descriptor object.
+         *
+         * @param impl a {@code NioSocketImpl}
+         * @return it
+         */
         public FileDescriptor fd(final Object impl) {
             return (FileDescriptor) fd.get(impl);
         }
     }
 
-    /** What resolved; each group is {@code null} if it did not, with the reason in {@link #problems}. */
+    /** {@code sun.nio.ch.Net}'s handles, or {@code null} if they did not resolve. */
     public final NetCalls net;
+    /** {@code SocketChannelImpl}'s handles, or {@code null} if they did not resolve. */
     public final ChannelCalls channels;
+    /** {@code NioSocketImpl}'s handles, or {@code null} if they did not resolve. */
     public final SocketCalls sockets;
+    /** Why a group did not resolve; empty if every one did. */
     public final String problems;
 
     private JdkInternals(final NetCalls net, final ChannelCalls channels, final SocketCalls sockets,

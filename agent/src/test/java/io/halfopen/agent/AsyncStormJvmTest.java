@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.AsyncStorm;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -26,14 +24,10 @@ class AsyncStormJvmTest {
     @Test
     void heldAsyncConnectsKeepTheKernelAtTheLimitAndAllComplete() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final InetSocketAddress accept = peers.accepting();
-            final InetSocketAddress refuse = peers.refusing();
-            final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+            final LoopbackPeers.Trio trio = peers.trio();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), AsyncStorm.class,
-                            Duration.ofSeconds(60), SocketStormJvmTest.target(accept, 150),
-                            SocketStormJvmTest.target(refuse, 30), SocketStormJvmTest.target(drop, 20)));
+                            Duration.ofSeconds(60), trio.storm(150, 30, 20)));
             final ChildJvm.Result child = run.result();
             System.out.println("AsynchronousSocketChannel storm with the agent: " + run.verdict().describe() + "; "
                     + child.result() + " in " + child.took().toMillis() + " ms");

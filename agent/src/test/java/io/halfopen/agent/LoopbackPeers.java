@@ -76,6 +76,33 @@ final class LoopbackPeers implements AutoCloseable {
         }
     }
 
+    /** One peer of each kind, and the storm's target arguments ({@code host:port:count}) for them. */
+    record Trio(InetSocketAddress accept, InetSocketAddress refuse, InetSocketAddress drop) {
+
+        java.util.Set<Integer> ports() {
+            return java.util.Set.of(accept.getPort(), refuse.getPort(), drop.getPort());
+        }
+
+        /** The arguments of a storm program: {@code leading...}, then so many connects to each peer. */
+        String[] storm(final int toAccept, final int toRefuse, final int toDrop, final String... leading) {
+            final List<String> args = new ArrayList<>(List.of(leading));
+            args.add(target(accept, toAccept));
+            args.add(target(refuse, toRefuse));
+            args.add(target(drop, toDrop));
+            return args.toArray(new String[0]);
+        }
+    }
+
+    /** A {@code host:port:count} argument for the storm programs. */
+    static String target(final InetSocketAddress peer, final int count) {
+        return peer.getHostString() + ":" + peer.getPort() + ":" + count;
+    }
+
+    /** Starts one peer of each kind. */
+    Trio trio() throws IOException {
+        return new Trio(accepting(), refusing(), dropping());
+    }
+
     /** Registers something to close with the peers. */
     <T extends AutoCloseable> T own(final T resource) {
         resources.add(resource);

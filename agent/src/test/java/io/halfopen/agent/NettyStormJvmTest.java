@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.NettyStorm;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,25 +25,17 @@ class NettyStormJvmTest {
         KernelTrace.assumeAvailable();
     }
 
-    private static String[] storm(final String timeout, final InetSocketAddress accept, final InetSocketAddress refuse,
-            final InetSocketAddress drop) {
-        return new String[] {timeout, SocketStormJvmTest.target(accept, 150), SocketStormJvmTest.target(refuse, 30),
-            SocketStormJvmTest.target(drop, 20)};
-    }
-
     @Test
     void heldConnectsKeepTheKernelAtTheLimitWithoutAConnectTimeout() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final InetSocketAddress accept = peers.accepting();
-            final InetSocketAddress refuse = peers.refusing();
-            final InetSocketAddress drop = peers.dropping();
+            final LoopbackPeers.Trio trio = peers.trio();
             // no Netty connect timeout: only the agent's half-open timeout ends the dropped connects
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), NettyStorm.class,
-                            Duration.ofSeconds(60), storm("0", accept, refuse, drop)));
+                            Duration.ofSeconds(60), trio.storm(150, 30, 20, "0")));
             final ChildJvm.Result child = run.result();
-            System.out.println("netty storm with the agent (accept " + accept.getPort() + ", refuse " + refuse.getPort() + ", drop " + drop.getPort() + "): " + run.verdict().describe() + "; " + child.result()
+            System.out.println("netty storm with the agent (" + trio + "): " + run.verdict().describe() + "; "
+                    + child.result()
                     + " in " + child.took().toMillis() + " ms");
             assertEquals(0, child.exit(), child::toString);
             assertTrue(run.verdict().peak() <= LIMIT, run.verdict()::describe);
@@ -62,13 +52,10 @@ class NettyStormJvmTest {
     @Test
     void withoutTheAgentTheSameClientExceedsTheLimit() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final InetSocketAddress accept = peers.accepting();
-            final InetSocketAddress refuse = peers.refusing();
-            final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+            final LoopbackPeers.Trio trio = peers.trio();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
                     () -> ChildJvm.run(List.of(), NettyStorm.class, Duration.ofSeconds(60),
-                            storm("1500", accept, refuse, drop)));
+                            trio.storm(150, 30, 20, "1500")));
             System.out.println("netty storm without the agent (control): " + run.verdict().describe() + "; "
                     + run.result().result());
             assertEquals(0, run.result().exit(), run.result()::toString);

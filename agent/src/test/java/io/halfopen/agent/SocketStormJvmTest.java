@@ -8,7 +8,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,13 +29,8 @@ class SocketStormJvmTest {
         KernelTrace.assumeAvailable();
     }
 
-    private static String[] storm(final InetSocketAddress accept, final InetSocketAddress refuse,
-            final InetSocketAddress drop) {
-        return new String[] {"3000", target(accept, 150), target(refuse, 30), target(drop, 20)};
-    }
-
     static String target(final InetSocketAddress peer, final int count) {
-        return peer.getHostString() + ":" + peer.getPort() + ":" + count;
+        return LoopbackPeers.target(peer, count);
     }
 
     @Test
@@ -44,14 +38,11 @@ class SocketStormJvmTest {
             throws Exception {
         final Path recording = dir.resolve("storm.jfr");
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final InetSocketAddress accept = peers.accepting();
-            final InetSocketAddress refuse = peers.refusing();
-            final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+            final LoopbackPeers.Trio trio = peers.trio();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("profile=XP_PRO_SP2,halfOpenTimeout=500ms"),
                             "-XX:StartFlightRecording=filename=" + recording + ",settings=profile"),
-                            SocketStorm.class, Duration.ofSeconds(60), storm(accept, refuse, drop)));
+                            SocketStorm.class, Duration.ofSeconds(60), trio.storm(150, 30, 20, "3000")));
             final ChildJvm.Result child = run.result();
             System.out.println("socket storm with the agent: " + run.verdict().describe() + "; " + child.result());
             assertEquals(0, child.exit(), child::toString);
@@ -75,13 +66,10 @@ class SocketStormJvmTest {
     @Test
     void withoutTheAgentTheSameStormExceedsTheLimit() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final InetSocketAddress accept = peers.accepting();
-            final InetSocketAddress refuse = peers.refusing();
-            final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                    Set.of(accept.getPort(), refuse.getPort(), drop.getPort()),
+            final LoopbackPeers.Trio trio = peers.trio();
+            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
                     () -> ChildJvm.run(List.of(), SocketStorm.class, Duration.ofSeconds(60),
-                            storm(accept, refuse, drop)));
+                            trio.storm(150, 30, 20, "3000")));
             System.out.println("socket storm without the agent (control): " + run.verdict().describe() + "; "
                     + run.result().result());
             assertEquals(0, run.result().exit(), run.result()::toString);

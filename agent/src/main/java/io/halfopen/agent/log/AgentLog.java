@@ -125,7 +125,13 @@ public final class AgentLog {
         }
     }
 
-    private static synchronized void ensureWriter() {
+    private static void ensureWriter() {
+        if (writer == null) {
+            startWriter();
+        }
+    }
+
+    private static synchronized void startWriter() {
         if (writer != null) {
             return;
         }

@@ -7,72 +7,164 @@ package io.halfopen.agent;
  */
 public interface HalfOpenLimiterMXBean {
 
-    /** @return the Windows profile the agent runs as, such as {@code XP_PRO_SP2} */
+    /**
+     * Returns the Windows profile the agent runs as, such as {@code XP_PRO_SP2}.
+     *
+     * @return the Windows profile the agent runs as, such as {@code XP_PRO_SP2}
+     */
     String getProfile();
 
-    /** @return the half-open limit in force, {@link Integer#MAX_VALUE} for none */
+    /**
+     * Returns the half-open limit in force, {@link Integer#MAX_VALUE} for none.
+     *
+     * @return the half-open limit in force, {@link Integer#MAX_VALUE} for none
+     */
     int getMaxHalfOpen();
 
-    /** @return the half-open timeout, in milliseconds */
+    /**
+     * Returns the half-open timeout, in milliseconds.
+     *
+     * @return the half-open timeout, in milliseconds
+     */
     long getHalfOpenTimeoutMillis();
 
-    /** @return connect attempts holding a slot now (SYN sent, no answer yet) */
+    /**
+     * Returns connect attempts holding a slot now (SYN sent, no answer yet).
+     *
+     * @return connect attempts holding a slot now (SYN sent, no answer yet)
+     */
     int getHalfOpen();
 
-    /** @return connect attempts waiting for a slot now */
+    /**
+     * Returns connect attempts waiting for a slot now.
+     *
+     * @return connect attempts waiting for a slot now
+     */
     int getQueued();
 
-    /** @return non-blocking channel connects held without a SYN now (part of {@link #getQueued()}) */
+    /**
+     * Returns non-blocking channel connects held without a SYN now (part of {@link #getQueued()}).
+     *
+     * @return non-blocking channel connects held without a SYN now (part of {@link #getQueued()})
+     */
     int getHeldNonBlockingConnects();
 
-    /** @return the most attempts that held slots at once */
+    /**
+     * Returns the most attempts that held slots at once.
+     *
+     * @return the most attempts that held slots at once
+     */
     int getPeakHalfOpen();
 
-    /** @return the most attempts that waited at once */
+    /**
+     * Returns the most attempts that waited at once.
+     *
+     * @return the most attempts that waited at once
+     */
     int getPeakQueued();
 
-    /** @return attempts that got a slot */
+    /**
+     * Returns attempts that got a slot.
+     *
+     * @return attempts that got a slot
+     */
     long getGranted();
 
-    /** @return attempts that had to wait */
+    /**
+     * Returns attempts that had to wait.
+     *
+     * @return attempts that had to wait
+     */
     long getThrottled();
 
-    /** @return attempts that ended established */
+    /**
+     * Returns attempts that ended established.
+     *
+     * @return attempts that ended established
+     */
     long getEstablished();
 
-    /** @return attempts that ended refused */
+    /**
+     * Returns attempts that ended refused.
+     *
+     * @return attempts that ended refused
+     */
     long getRefused();
 
-    /** @return attempts that ended failed */
+    /**
+     * Returns attempts that ended failed.
+     *
+     * @return attempts that ended failed
+     */
     long getFailed();
 
-    /** @return attempts that ended timed out (the half-open timeout, or the caller's own) */
+    /**
+     * Returns attempts that ended timed out (the half-open timeout, or the caller's own).
+     *
+     * @return attempts that ended timed out (the half-open timeout, or the caller's own)
+     */
     long getTimedOut();
 
-    /** @return attempts given up by their owner (a close, an interrupt) */
+    /**
+     * Returns attempts given up by their owner (a close, an interrupt).
+     *
+     * @return attempts given up by their owner (a close, an interrupt)
+     */
     long getCancelled();
 
-    /** @return attempts that left the queue at the queue timeout */
+    /**
+     * Returns attempts that left the queue at the queue timeout.
+     *
+     * @return attempts that left the queue at the queue timeout
+     */
     long getQueueTimeouts();
 
-    /** @return how many times event 4226 was raised */
+    /**
+     * Returns how many times event 4226 was raised.
+     *
+     * @return how many times event 4226 was raised
+     */
     long getLimitReachedEvents();
 
-    /** @return connect attempts on the paths the agent only counts */
+    /**
+     * Returns connect attempts on the paths the agent only counts.
+     *
+     * @return connect attempts on the paths the agent only counts
+     */
     long getCountedOnlyAttempts();
 
-    /** @return the ids of the paths the agent limits */
+    /**
+     * Returns the ids of the paths the agent limits.
+     *
+     * @return the ids of the paths the agent limits
+     */
     String[] getLimitedPaths();
 
-    /** @return the ids of the paths the agent only counts */
+    /**
+     * Returns the ids of the paths the agent only counts.
+     *
+     * @return the ids of the paths the agent only counts
+     */
     String[] getCountedOnlyPaths();
 
-    /** @return the inbound session limit, 0 if it is off */
+    /**
+     * Returns the inbound session limit, 0 if it is off.
+     *
+     * @return the inbound session limit, 0 if it is off
+     */
     int getMaxInboundSessions();
 
-    /** @return inbound sessions open now */
+    /**
+     * Returns inbound sessions open now.
+     *
+     * @return inbound sessions open now
+     */
     int getInboundSessions();
 
-    /** @return inbound connections refused with system error 71 */
+    /**
+     * Returns inbound connections refused with system error 71.
+     *
+     * @return inbound connections refused with system error 71
+     */
     long getInboundRefused();
 }

@@ -12,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -99,20 +98,6 @@ public final class AgentLog {
         ensureWriter();
         if (!QUEUE.offer(entry)) {
             DROPPED.incrementAndGet();
-        }
-    }
-
-    /**
-     * Waits until every record queued so far has been written, or the timeout passes: for tests and for the
-     * {@code strict} exit.
-     *
-     * @param timeoutMillis the longest to wait
-     */
-    public static void flush(final long timeoutMillis) {
-        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (!QUEUE.isEmpty() && System.nanoTime() - deadline < 0) {
-            Thread.onSpinWait();
-            Thread.yield();
         }
     }
 

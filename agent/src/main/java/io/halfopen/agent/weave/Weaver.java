@@ -52,7 +52,16 @@ public final class Weaver {
     private final Map<String, Throwable> errors = new ConcurrentHashMap<>();
     private final Set<String> woven = ConcurrentHashMap.newKeySet();
 
-    /** The outcome of {@link #install}: which JDK classes were woven, which failed and why. */
+    /** Creates a weaver; {@link #install} does the work. */
+    public Weaver() {
+    }
+
+    /**
+     * The outcome of {@link #install}: which JDK classes were woven, which failed and why.
+     *
+     * @param woven  the binary names of the classes woven
+     * @param errors the classes that failed, by name, with why
+     */
     public record Result(Set<String> woven, Map<String, Throwable> errors) {
     }
 

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.halfopen.limiter.internal.QueueingSemaphore;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -377,7 +377,7 @@ class AttemptRacesLincheckTest {
         final long start = System.nanoTime();
         final LincheckAssertionError error = assertThrows(LincheckAssertionError.class,
                 () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-                    final QueueingSemaphore semaphore = new QueueingSemaphore(1);
+                    final QueueingSemaphore<Object> semaphore = new QueueingSemaphore<>(1, waiter -> true);
                     final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
                     runInParallel(() -> end.accept(attempt), () -> end.accept(attempt));
                     assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
@@ -389,11 +389,11 @@ class AttemptRacesLincheckTest {
 
     /** The broken guards of the known-bad tests. */
     static final class CheckThenSetAttempt {
-        private final QueueingSemaphore semaphore;
+        private final QueueingSemaphore<Object> semaphore;
         private final AtomicBoolean endedAtomic = new AtomicBoolean();
         private volatile boolean endedVolatile;
 
-        CheckThenSetAttempt(final QueueingSemaphore semaphore) {
+        CheckThenSetAttempt(final QueueingSemaphore<Object> semaphore) {
             this.semaphore = semaphore;
             if (!semaphore.tryAcquire()) {
                 throw new AssertionError("no permit");

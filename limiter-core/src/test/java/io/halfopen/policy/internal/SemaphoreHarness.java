@@ -1,14 +1,12 @@
-package io.halfopen.limiter.internal;
+package io.halfopen.policy.internal;
 
-import io.halfopen.policy.Admission;
-import io.halfopen.policy.AdmissionTicket;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The concurrent side of the semaphore's Lincheck tests: a semaphore under test, tickets that can be cancelled,
- * and bookkeeping of who holds a permit so that a release is only ever issued by a holder.
+ * The concurrent side of the semaphore's Lincheck tests: a semaphore under test, tickets that can be cancelled
+ * (which withdraws them from the semaphore, the same path as a rejection by the limiter's queue bound), and
+ * bookkeeping of who holds a permit so that a release is only ever issued by a holder.
  *
  * <p>Ticket ids are {@code thread * 10 + k}: the {@code k}-th acquire issued by Lincheck thread {@code thread}.
  * Each thread runs its own operations in program order, so the ids are the same in every interleaving and in
@@ -16,62 +14,57 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Permits are owned: a thread releases only a permit held by one of its own tickets (the oldest), so no
  * release is issued without a holder. Ownership is decided where the semaphore decides it: by the thread's own
- * acquire, or atomically by the ticket's CAS in {@code tryAdmit}, which a release runs. (A shared "holders"
- * counter updated after the semaphore call returns would not be linearizable by itself and would make
- * Lincheck report the harness instead of the semaphore.)
+ * acquire, or atomically by the ticket's CAS in {@code tryAdmit}, which a release (or a withdrawal that carries
+ * a permit on) runs. (A shared "holders" counter updated after the semaphore call returns would not be
+ * linearizable by itself and would make Lincheck report the harness instead of the semaphore.)
  *
- * <p>A ticket becomes cancellable once its {@code acquire} returned {@link Admission#QUEUED} (it is registered
- * only then), which is when the sequential specification puts it in the queue.
+ * <p>A ticket becomes cancellable once its {@code acquire} returned a waiting handle (it is registered only
+ * then), which is when the sequential specification puts it in the queue.
  */
 final class SemaphoreHarness {
 
     /** The part of a semaphore the tests drive; the real one and the deliberately broken ones implement it. */
     interface UnderTest {
-        Admission acquire(AdmissionTicket ticket);
+        /** Returns {@code null} if the ticket holds a permit now, else its handle for {@link #withdraw}. */
+        Object acquire(Ticket ticket);
 
         void release();
 
-        int counter();
+        void withdraw(Object handle);
+
+        long counter();
     }
 
     /**
-     * The real semaphore, with both indices moved to two cells before the end of the first segment, so that
-     * every scenario's waiters cross into a second segment: appending it, and moving the head and tail
-     * pointers, race with the other operations too.
+     * The real semaphore, with both indices moved to two cells before the end of the first segment by real
+     * hand-offs, so that every scenario's waiters cross into a second segment: appending it, moving the head
+     * and tail pointers and removing the first segment race with the other operations too.
      */
     static UnderTest real(final int permits) {
-        final QueueingSemaphore semaphore = new QueueingSemaphore(permits);
-        final AdmissionTicket departed = new AdmissionTicket() {
-            @Override
-            public InetSocketAddress remote() {
-                return REMOTE;
-            }
-
-            @Override
-            public boolean tryWait() {
-                return true;
-            }
-
-            @Override
-            public boolean tryAdmit() {
-                return false; // left the queue before its turn
-            }
-        };
+        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(permits, Ticket::tryAdmit);
+        final SemaphoreHarness preparation = new SemaphoreHarness(permits, null);
         for (int i = 0; i < permits; i++) {
-            semaphore.acquire(departed);
+            if (semaphore.acquire(preparation.new Ticket(-1)) != null) {
+                throw new AssertionError("a free permit was not granted");
+            }
         }
         for (int i = 0; i < Segment.SIZE - 2; i++) {
-            semaphore.acquire(departed);
+            final Ticket waiter = preparation.new Ticket(-1);
+            waiter.state.set(WAITING);
+            if (semaphore.acquire(waiter) == null) {
+                throw new AssertionError("an acquire with every permit held did not wait");
+            }
+            semaphore.release(); // grants the waiter, which now holds the permit released
         }
         for (int i = 0; i < permits; i++) {
-            semaphore.release(); // the first release skips every departed waiter
+            semaphore.release();
         }
         if (semaphore.counter() != permits) {
             throw new AssertionError("could not prepare the semaphore: " + semaphore);
         }
         return new UnderTest() {
             @Override
-            public Admission acquire(final AdmissionTicket ticket) {
+            public Object acquire(final Ticket ticket) {
                 return semaphore.acquire(ticket);
             }
 
@@ -81,8 +74,18 @@ final class SemaphoreHarness {
             }
 
             @Override
-            public int counter() {
+            public void withdraw(final Object handle) {
+                ((QueueingSemaphore.Cell) handle).withdraw();
+            }
+
+            @Override
+            public long counter() {
                 return semaphore.counter();
+            }
+
+            @Override
+            public String toString() {
+                return semaphore.toString();
             }
         };
     }
@@ -97,17 +100,16 @@ final class SemaphoreHarness {
     static final int NO_HOLDER = -1;
     /**
      * A release does not say whom its permit went to: when it deposits the permit in a cell whose acquirer has
-     * not arrived yet it cannot know, and the acquirer then returns {@link Admission#ADMITTED}. Who got it is
-     * observed afterwards, through which threads can release and which tickets can still be cancelled.
+     * not arrived yet it cannot know, and the acquirer then takes it. Who got it is observed afterwards,
+     * through which threads can release and which tickets can still be cancelled.
      */
     static final int RELEASED = 0;
 
     private static final int MAX_THREADS = 16;
-    private static final InetSocketAddress REMOTE = InetSocketAddress.createUnresolved("lincheck", 1);
 
     private final int permits;
     private final UnderTest semaphore;
-    /** Tickets whose acquire returned QUEUED, by id: the ones a cancel can find. */
+    /** Tickets whose acquire returned a handle, by id: the ones a cancel can find. */
     private final AtomicReferenceArray<Ticket> queued = new AtomicReferenceArray<>(MAX_THREADS * 10);
     /** Row {@code t} is touched only by Lincheck thread {@code t}: the tickets it acquired, oldest first. */
     private final Ticket[][] ticketsByThread = new Ticket[MAX_THREADS][10];
@@ -121,21 +123,22 @@ final class SemaphoreHarness {
     /**
      * Acquires for a new ticket of {@code thread}. Returns nothing on purpose: whether a permit was taken at
      * once is not a property of one linearization point. With elimination, a release that finds an empty cell
-     * deposits its permit there, and the acquirer that claims the cell returns {@link Admission#ADMITTED}
-     * after {@code tryWait()}; depending on the interleaving, that is equivalent either to "queued, then
-     * granted by that release" or to "the release freed the permit and this acquire took it at once". Who
-     * holds a permit is observed instead through the later operations: {@code releaseOne} by the owner,
-     * {@code cancel} of a waiter, and {@code available}.
+     * deposits its permit there, and the acquirer that claims the cell takes it; depending on the
+     * interleaving, that is equivalent either to "queued, then granted by that release" or to "the release
+     * freed the permit and this acquire took it at once". Who holds a permit is observed instead through the
+     * later operations: {@code releaseOne} by the owner, {@code cancel} of a waiter, and {@code available}.
      */
     void acquire(final int thread) {
         final int k = acquiresByThread[thread]++;
         final Ticket ticket = new Ticket(thread * 10 + k);
         ticketsByThread[thread][k] = ticket;
-        final Admission admission = semaphore.acquire(ticket);
-        switch (admission) {
-            case ADMITTED -> ticket.state.set(ADMITTED); // at once (NEW) or through a deposited permit (WAITING)
-            case QUEUED -> queued.set(ticket.id, ticket);
-            default -> throw new AssertionError("a ticket that may wait was " + admission);
+        ticket.state.set(WAITING); // published to a release by the semaphore's CAS of the ticket into its cell
+        final Object handle = semaphore.acquire(ticket);
+        if (handle == null) {
+            ticket.state.set(ADMITTED); // at once, or through a deposited permit
+        } else {
+            ticket.handle = handle;
+            queued.set(ticket.id, ticket);
         }
     }
 
@@ -156,18 +159,23 @@ final class SemaphoreHarness {
         return RELEASED;
     }
 
+    /** Cancels a waiting ticket: it declines every offer from now on, then withdraws from the semaphore. */
     boolean cancel(final int thread, final int k) {
         final Ticket ticket = queued.get(thread * 10 + k);
-        return ticket != null && ticket.state.compareAndSet(WAITING, CANCELLED);
+        if (ticket == null || !ticket.state.compareAndSet(WAITING, CANCELLED)) {
+            return false;
+        }
+        semaphore.withdraw(ticket.handle);
+        return true;
     }
 
     int available() {
-        return Math.max(0, semaphore.counter());
+        return (int) Math.max(0, semaphore.counter());
     }
 
     /**
-     * Conservation at a quiescent point: {@code counter = permits - held - unvisitedCells}, and cells stay
-     * unvisited only while every permit is held.
+     * Conservation at a quiescent point: {@code counter = permits - held - waiting}, and tickets wait only
+     * while every permit is held.
      */
     void checkConservation() {
         int held = 0;
@@ -182,43 +190,31 @@ final class SemaphoreHarness {
                 }
             }
         }
-        final int counter = semaphore.counter();
+        final long counter = semaphore.counter();
         if (held > permits) {
             throw new IllegalStateException(held + " permits held, only " + permits + " exist");
         }
-        if (held < permits && (counter != permits - held || waiting != 0)) {
-            throw new IllegalStateException("permits lost or waiter stranded: held=" + held + " counter=" + counter
-                    + " waiting=" + waiting + " permits=" + permits);
+        if (held < permits && waiting != 0) {
+            throw new IllegalStateException("waiter stranded: held=" + held + " waiting=" + waiting + " permits="
+                    + permits + " counter=" + counter);
         }
-        if (held == permits && counter > -waiting) {
-            throw new IllegalStateException("counter " + counter + " does not count " + waiting + " waiters");
+        if (counter != permits - held - waiting) {
+            throw new IllegalStateException("permits lost or duplicated: counter=" + counter + " but held=" + held
+                    + " waiting=" + waiting + " permits=" + permits);
         }
     }
 
     /** A waiter: leaves the queue by CAS, so a release and a cancel race for it and exactly one wins. */
-    final class Ticket implements AdmissionTicket {
+    final class Ticket {
         final int id;
         final AtomicInteger state = new AtomicInteger(NEW);
+        volatile Object handle;
 
         Ticket(final int id) {
             this.id = id;
         }
 
-        @Override
-        public InetSocketAddress remote() {
-            return REMOTE;
-        }
-
-        @Override
-        public boolean tryWait() {
-            if (!state.compareAndSet(NEW, WAITING)) {
-                throw new AssertionError("tryWait called twice on ticket " + id);
-            }
-            return true;
-        }
-
-        @Override
-        public boolean tryAdmit() {
+        boolean tryAdmit() {
             if (!state.compareAndSet(WAITING, ADMITTED)) {
                 if (state.get() == ADMITTED) {
                     throw new AssertionError("ticket " + id + " was offered a permit twice");

@@ -22,7 +22,8 @@ import java.util.Objects;
  * {@link IllegalStateException} that names both, for example
  * {@code "maxHalfOpen was already set to 10 by profile(XP_PRO_SP2)"}. A ticker needs its scheduler: a
  * limiter whose timeouts ran on another clock than its ticker would time attempts inconsistently, so
- * {@link #build()} refuses a ticker without a scheduler, and a {@link VirtualClock} as one but not the other.
+ * {@link #build()} refuses a {@link #ticker(Ticker)} without a {@link #scheduler(Scheduler)}; a
+ * {@link VirtualClock} gives both at once ({@link #clock(VirtualClock)}).
  *
  * <p>Not thread-safe; the limiter it builds is.
  */
@@ -297,17 +298,6 @@ public final class HalfOpenLimiterBuilder {
             throw new IllegalStateException("ticker was set by " + tickerSetBy + " without a scheduler: the"
                     + " timeouts would run on the system scheduler's clock while attempts are timed by that ticker;"
                     + " set scheduler(...) on the same clock, or use clock(VirtualClock)");
-        }
-        if (ticker instanceof VirtualClock && scheduler != ticker) {
-            throw new IllegalStateException("ticker is the virtual clock " + ticker + " (set by " + tickerSetBy
-                    + ") but scheduler is " + scheduler + " (set by " + schedulerSetBy + "): timeouts would not follow"
-                    + " virtual time; use clock(VirtualClock) for both");
-        }
-        if (scheduler instanceof VirtualClock && ticker != scheduler) {
-            throw new IllegalStateException("scheduler is the virtual clock " + scheduler + " (set by "
-                    + schedulerSetBy + ") but ticker is " + ticker + (tickerSetBy == null ? " (the default)"
-                    : " (set by " + tickerSetBy + ")") + ": attempts would be timed on another clock than their"
-                    + " timeouts; use clock(VirtualClock) for both");
         }
     }
 

@@ -308,6 +308,33 @@ class AttemptRacesLincheckTest {
         });
     }
 
+    /**
+     * The race above with no release: the holder keeps the only slot throughout, so nothing but close() can
+     * end the joiner. A limiter whose enqueue path does not look at the closed flag again after the gate took
+     * the attempt leaves it queued forever when close() scanned the gate just before.
+     */
+    @Test
+    void closeRacingAnEnqueueWhileTheOnlySlotStaysHeldFailsTheWaiter() {
+        timed("close vs enqueue, slot held throughout", () -> {
+            final VirtualClock clock = new VirtualClock();
+            final HalfOpenLimiter limiter = oneSlot(clock);
+            final ConnectAttempt holder = limiter.newAttempt(REMOTE, new Recorder());
+            final Recorder events = new Recorder();
+            final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
+
+            runInParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close);
+
+            final ConnectAttempt attempt = joiner.get();
+            assertEquals(AttemptState.REJECTED, attempt.state(), "a waiter was left hanging by close()");
+            assertEquals(1, events.failed.size());
+            assertInstanceOf(LimiterClosedException.class, events.failed.get(0));
+            assertEquals(0, events.granted.get());
+            assertEquals(0, limiter.stats().queued());
+            assertTrue(holder.established());
+            assertEquals(0, limiter.stats().halfOpen());
+        });
+    }
+
     @Test
     void blockingAcquireRacingAGrantAndAnInterruptEndsWithTheSlotHeldOrFreed() {
         timed("blocking acquire vs grant vs interrupt", () -> {

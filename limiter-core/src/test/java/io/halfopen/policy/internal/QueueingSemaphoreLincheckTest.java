@@ -74,14 +74,14 @@ class QueueingSemaphoreLincheckTest {
     /** The real semaphore, one permit: every acquire beyond the first waits. */
     public static final class OnePermit extends Operations {
         public OnePermit() {
-            super(1, SemaphoreHarness.real(1));
+            super(1, SemaphoreHarness.real(1, 2));
         }
     }
 
-    /** The real semaphore, two permits. */
+    /** The real semaphore, two permits, with the next waiting cells at the end of the first segment. */
     public static final class TwoPermits extends Operations {
         public TwoPermits() {
-            super(2, SemaphoreHarness.real(2));
+            super(2, SemaphoreHarness.real(2, 1));
         }
     }
 
@@ -154,9 +154,34 @@ class QueueingSemaphoreLincheckTest {
         }
     }
 
+    /**
+     * Two permits, the waiting cells on either side of a segment boundary (cells 63 and 64, see
+     * {@link TwoPermits}): two releases race, so one hand-off takes cell 63 while the other takes cell 64 and
+     * moves the head into the second segment. A hand-off that read the head only after taking its index would
+     * take the moved head for a sign that its own segment was removed and skip cell 63's waiter.
+     */
+    static List<ExecutionScenario> twoPermitScenarios() {
+        try {
+            final Method acquire = Operations.class.getMethod("acquire", int.class);
+            final Method release = Operations.class.getMethod("releaseOne", int.class);
+            final Method available = Operations.class.getMethod("available");
+            return List.of(new ExecutionScenario(
+                    List.of(new Actor(acquire, List.of(0)), new Actor(acquire, List.of(1)),
+                            new Actor(acquire, List.of(2)), new Actor(acquire, List.of(2))),
+                    List.of(List.of(new Actor(release, List.of(0))), List.of(new Actor(release, List.of(1)))),
+                    List.of(new Actor(release, List.of(2)), new Actor(release, List.of(2)),
+                            new Actor(available, List.of())),
+                    null));
+        } catch (final NoSuchMethodException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static <O extends Options<O, ?>> O configure(final O options, final Class<?> specification) {
         if (specification == FifoSemaphoreSpecification.OnePermit.class) {
             onePermitScenarios().forEach(options::addCustomScenario);
+        } else {
+            twoPermitScenarios().forEach(options::addCustomScenario);
         }
         return options.iterations(10)
                 .invocationsPerIteration(300) // about 60 s of Lincheck in total for the module on 2 busy cores

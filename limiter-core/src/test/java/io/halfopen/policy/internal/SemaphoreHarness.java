@@ -36,11 +36,12 @@ final class SemaphoreHarness {
     }
 
     /**
-     * The real semaphore, with both indices moved to two cells before the end of the first segment by real
-     * hand-offs, so that every scenario's waiters cross into a second segment: appending it, moving the head
-     * and tail pointers and removing the first segment race with the other operations too.
+     * The real semaphore, with both indices moved {@code cellsBeforeTheBoundary} cells before the end of the
+     * first segment by real hand-offs, so that every scenario's waiters cross into a second segment: appending
+     * it, moving the head and tail pointers and removing the first segment race with the other operations
+     * too, and two concurrent hand-offs can take indices on either side of the boundary.
      */
-    static UnderTest real(final int permits) {
+    static UnderTest real(final int permits, final int cellsBeforeTheBoundary) {
         final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(permits, Ticket::tryAdmit);
         final SemaphoreHarness preparation = new SemaphoreHarness(permits, null);
         for (int i = 0; i < permits; i++) {
@@ -48,7 +49,7 @@ final class SemaphoreHarness {
                 throw new AssertionError("a free permit was not granted");
             }
         }
-        for (int i = 0; i < Segment.SIZE - 2; i++) {
+        for (int i = 0; i < Segment.SIZE - cellsBeforeTheBoundary; i++) {
             final Ticket waiter = preparation.new Ticket(-1);
             waiter.state.set(WAITING);
             if (semaphore.acquire(waiter) == null) {

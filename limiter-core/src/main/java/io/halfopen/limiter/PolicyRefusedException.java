@@ -11,7 +11,9 @@ public final class PolicyRefusedException extends HalfOpenLimitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the policy that refused the attempt. */
     private final String policy;
+    /** The policy's reason. */
     private final String reason;
 
     /**

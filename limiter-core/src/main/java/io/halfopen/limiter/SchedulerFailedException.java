@@ -13,6 +13,7 @@ public final class SchedulerFailedException extends HalfOpenLimitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** Which timer could not be armed. */
     private final String timer;
 
     /**

@@ -202,6 +202,43 @@ class QueueingSemaphoreTest {
     }
 
     @Test
+    void aSegmentInTheMiddleWhoseWaitersAllLeaveIsUnlinkedAtOnce() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        final List<Waiter> waiters = new ArrayList<>();
+        for (int i = 0; i < 4 * Segment.SIZE; i++) {
+            waiters.add(acquire(semaphore, i + 1)); // segments 0 to 3, the tail in segment 3
+        }
+        assertEquals(4, semaphore.linkedSegments());
+        assertEquals(Segment.SIZE + 1, waiters.get(Segment.SIZE + 1).cell.position(), "cell 65 is in segment 1");
+        for (int i = Segment.SIZE; i < 2 * Segment.SIZE; i++) {
+            waiters.get(i).leave(); // every waiter of segment 1, with segments before and after it alive
+        }
+        assertEquals(3, semaphore.linkedSegments(), "the emptied segment between head and tail is unlinked");
+        for (int i = 0; i < 3 * Segment.SIZE; i++) {
+            semaphore.release();
+        }
+        assertEquals(3 * Segment.SIZE, granted.size(), "every live waiter was granted, skipping segment 1");
+        assertEquals(2 * Segment.SIZE + 1, granted.get(Segment.SIZE).id, "after segment 0 comes segment 2");
+        assertEquals(1, semaphore.peakHeld());
+    }
+
+    @Test
+    void thePeakCountsThePermitsHeldAtOnce() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(3);
+        final Waiter first = acquire(semaphore, 0);
+        assertEquals(1, semaphore.peakHeld());
+        acquire(semaphore, 1);
+        assertEquals(2, semaphore.peakHeld());
+        semaphore.release();
+        assertNull(acquire(semaphore, 2).cell);
+        assertEquals(2, semaphore.peakHeld(), "taking a permit back is no new peak");
+        assertTrue(semaphore.tryAcquire());
+        assertEquals(3, semaphore.peakHeld());
+        assertEquals(ADMITTED, first.state.get());
+    }
+
+    @Test
     void forEachQueuedPassesTheWaitersStillWaitingOldestFirst() {
         final QueueingSemaphore<Waiter> semaphore = semaphore(1);
         acquire(semaphore, 0);

@@ -320,7 +320,7 @@ public final class InboundSessionLimiter {
                     refusal = refuseLimit(newInfo);
                 } else {
                     leave(connection, current);
-                    join(connection, open(newInfo, exempt), newInfo);
+                    openWith(connection, newInfo, exempt);
                 }
             }
             first = outbox.claim();
@@ -434,7 +434,7 @@ public final class InboundSessionLimiter {
             if (!hasRoom(exempt ? 0 : 1)) {
                 return refuseLimit(info);
             }
-            join(connection, open(info, exempt), info);
+            openWith(connection, info, exempt);
             return null;
         }
         final String computerKey = ComputerNames.key(info.computer());
@@ -452,7 +452,8 @@ public final class InboundSessionLimiter {
             if (!hasRoom(exempt ? 0 : 1)) {
                 return refuseLimit(info);
             }
-            target = open(info, exempt);
+            openWith(connection, info, exempt);
+            return null;
         }
         join(connection, target, info);
         return null;
@@ -490,7 +491,11 @@ public final class InboundSessionLimiter {
             return refuseLimit(newInfo);
         }
         leave(connection, current);
-        join(connection, target != null ? target : open(newInfo, exempt), newInfo);
+        if (target != null) {
+            join(connection, target, newInfo);
+        } else {
+            openWith(connection, newInfo, exempt);
+        }
         return null;
     }
 
@@ -532,7 +537,8 @@ public final class InboundSessionLimiter {
         return refusal;
     }
 
-    private Session open(final ConnectionInfo info, final boolean exempt) {
+    /** Opens a new session with {@code connection} as its first connection. */
+    private void openWith(final SessionConnection connection, final ConnectionInfo info, final boolean exempt) {
         final long now = ticker.nanoTime();
         long idleTimeout = autoDisconnectNanos;
         SessionEndReason idleReason = SessionEndReason.AUTO_DISCONNECTED;
@@ -553,8 +559,8 @@ public final class InboundSessionLimiter {
         }
         peakSessions = Math.max(peakSessions, sessions.size());
         armIdleCheck(session, idleTimeout);
+        join(connection, session, info);
         outbox.add(Notifications.opened(listener, session.info(now)));
-        return session;
     }
 
     /** The computer's unnamed session takes the name of the first user to authenticate on it. */

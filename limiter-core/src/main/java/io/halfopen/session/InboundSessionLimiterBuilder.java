@@ -159,7 +159,9 @@ public final class InboundSessionLimiterBuilder {
      * Exempts connections from the limit, for administrative clients (KB 314882: the limit "does not apply
      * to the use of administrative tools"). A session opened by an exempt connection is listed and timed
      * out like any other but does not count against the limit and is never refused. The predicate is
-     * evaluated when a connection is admitted and again when it authenticates, outside the limiter's lock.
+     * evaluated when a connection is admitted and again when it authenticates or logs on anonymously, outside
+     * the limiter's lock; when the first user to authenticate names a computer's session, the session takes
+     * that connection's exemption.
      *
      * @param exemption tells whether a connection is administrative; never null; must be thread-safe
      * @return this builder

@@ -90,6 +90,7 @@ public final class SessionConnection implements AutoCloseable {
      * @return the open handle; close it when the client closes the file or pipe
      * @throws IllegalStateException    if the connection already ended
      * @throws IllegalArgumentException if {@code path} is blank
+     * @throws NullPointerException     if {@code path} is null
      */
     public OpenHandle open(final String path) {
         return limiter.open(this, OpenHandle.checkPath(path));

@@ -11,8 +11,9 @@ package io.halfopen.session;
  *       most once after it, {@link #sessionEnded} last, each exactly once (tell sessions apart by
  *       {@link SessionInfo#id()});</li>
  *   <li>replaying the events in the order they arrive passes only through states the table really was in: the
- *       sessions a listener has heard opened and not ended never number more than the limit (plus exempt
- *       sessions), and a refusal arrives while the limit is reached in that replay;</li>
+ *       counted (not {@linkplain SessionInfo#exempt() exempt}) sessions a listener has heard opened and not
+ *       ended never number more than the limit, and an error-71 refusal arrives while they are at the limit
+ *       in that replay;</li>
  *   <li>a session's end comes after its connections' disconnect callbacks ran, when the limiter ended it.</li>
  * </ul>
  * The snapshot an event carries is the session as it was at that change, not when the event is delivered.

@@ -21,4 +21,5 @@ module io.halfopen.sim {
     exports io.halfopen.sim.metrics;
     exports io.halfopen.sim.workload;
     exports io.halfopen.sim.run;
+    exports io.halfopen.sim.population;
 }

@@ -17,8 +17,18 @@ public abstract class Event implements Cancellable {
     long time;
     /** Tie-break among events at the same instant: the priority in the top bits, then the scheduling order. */
     long order;
-    /** Position in the loop's heap, or -1 while not scheduled. */
+    static final byte NOWHERE = 0;
+    static final byte FIRING = 1;
+    static final byte WHEEL = 2;
+    static final byte BEYOND = 3;
+
+    /** Where the event waits: {@link #NOWHERE} (not scheduled), or one of the loop's three places. */
+    byte where = NOWHERE;
+    /** Position in a heap, while in one. */
     int index = -1;
+    /** Neighbours in a wheel slot's list, while in one. */
+    Event next;
+    Event prev;
     /** The loop it is scheduled on, or null. */
     EventLoop loop;
 
@@ -35,7 +45,7 @@ public abstract class Event implements Cancellable {
      * @return {@code true} while scheduled
      */
     public final boolean isScheduled() {
-        return index >= 0;
+        return where != NOWHERE;
     }
 
     /**
@@ -50,7 +60,7 @@ public abstract class Event implements Cancellable {
     /** Takes the event out of its loop if it is scheduled; a no-op otherwise. */
     @Override
     public final void cancel() {
-        if (index >= 0) {
+        if (where != NOWHERE) {
             loop.remove(this);
         }
     }

@@ -22,4 +22,10 @@ module io.halfopen.sim {
     exports io.halfopen.sim.workload;
     exports io.halfopen.sim.run;
     exports io.halfopen.sim.population;
+    exports io.halfopen.sim.report;
+    exports io.halfopen.sim.trace;
+    exports io.halfopen.sim.cli;
+
+    opens io.halfopen.sim.report to tools.jackson.databind;
+    opens io.halfopen.sim.cli to info.picocli;
 }

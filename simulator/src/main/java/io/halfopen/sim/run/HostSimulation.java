@@ -2,6 +2,9 @@ package io.halfopen.sim.run;
 
 import io.halfopen.policy.AdmissionPolicy;
 import io.halfopen.sim.engine.EventLoop;
+import io.halfopen.sim.host.Connect;
+import io.halfopen.sim.host.Ending;
+import io.halfopen.sim.host.HostRecorder;
 import io.halfopen.sim.host.SimHost;
 import io.halfopen.sim.metrics.HostMetrics;
 import io.halfopen.sim.metrics.StreamInfo;
@@ -33,6 +36,20 @@ public final class HostSimulation {
      * @return the measurements
      */
     public static HostResult run(final HostRun run, final PolicyLookup lookup, final Progress progress) {
+        return run(run, lookup, progress, null);
+    }
+
+    /**
+     * Runs a host simulation with one more recorder beside the metrics (a trace writer, a test's probe).
+     *
+     * @param run      what to simulate
+     * @param lookup   where policies come from
+     * @param progress told how far the run is
+     * @param extra    another recorder, or {@code null}
+     * @return the measurements
+     */
+    public static HostResult run(final HostRun run, final PolicyLookup lookup, final Progress progress,
+            final HostRecorder extra) {
         final AdmissionPolicy policy = lookup.policy(run.policy());
         final EventLoop loop = new EventLoop();
         final List<StreamInfo> streams = new ArrayList<>();
@@ -40,7 +57,8 @@ public final class HostSimulation {
             streams.add(new StreamInfo(w.spec().toString(), w.benign()));
         }
         final HostMetrics metrics = new HostMetrics(loop, streams);
-        final SimHost host = new SimHost("sim-host", loop, policy, run.options(), metrics);
+        final SimHost host = new SimHost("sim-host", loop, policy, run.options(),
+                extra == null ? metrics : new Both(metrics, extra));
         final long end = run.duration() == null ? Long.MAX_VALUE : run.duration().toNanos();
         for (int i = 0; i < run.workloads().size(); i++) {
             run.workloads().get(i).start(new WorkloadContext(host, Seeds.random(run.seed(), i), i, end));
@@ -58,5 +76,32 @@ public final class HostSimulation {
         progress.end();
         final long unfinished = metrics.total().submitted() - metrics.total().ended();
         return new HostResult(run, metrics, host.limiter().stats(), loop.nanoTime(), unfinished, loop.fired());
+    }
+
+    /** Two recorders, told in order. */
+    private record Both(HostRecorder first, HostRecorder second) implements HostRecorder {
+        @Override
+        public void submitted(final Connect c) {
+            first.submitted(c);
+            second.submitted(c);
+        }
+
+        @Override
+        public void queued(final Connect c) {
+            first.queued(c);
+            second.queued(c);
+        }
+
+        @Override
+        public void granted(final Connect c) {
+            first.granted(c);
+            second.granted(c);
+        }
+
+        @Override
+        public void ended(final Connect c, final Ending e) {
+            first.ended(c, e);
+            second.ended(c, e);
+        }
     }
 }

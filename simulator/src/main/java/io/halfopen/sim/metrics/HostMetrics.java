@@ -18,7 +18,9 @@ public final class HostMetrics implements HostRecorder {
     private final EventLoop loop;
     private final List<StreamInfo> streams;
     private final StreamMetrics[] perStream;
-    private final StreamMetrics total = new StreamMetrics();
+    private final StreamMetrics total;
+    private final java.util.Set<Connect> benignWaiting =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long[] firstReached = new long[64];
     private int queued;
     private int peakQueued;
@@ -36,6 +38,7 @@ public final class HostMetrics implements HostRecorder {
         for (int i = 0; i < perStream.length; i++) {
             perStream[i] = new StreamMetrics();
         }
+        this.total = new StreamMetrics(List.of(perStream));
     }
 
     @Override
@@ -46,6 +49,9 @@ public final class HostMetrics implements HostRecorder {
 
     @Override
     public void queued(final Connect c) {
+        if (streams.get(c.stream()).benign()) {
+            benignWaiting.add(c);
+        }
         queued++;
         if (queued > peakQueued) {
             peakQueued = queued;
@@ -60,6 +66,7 @@ public final class HostMetrics implements HostRecorder {
     public void granted(final Connect c) {
         if (c.waited()) {
             queued--;
+            benignWaiting.remove(c);
         }
         perStream[c.stream()].granted(c);
         total.granted(c);
@@ -69,9 +76,23 @@ public final class HostMetrics implements HostRecorder {
     public void ended(final Connect c, final Ending ending) {
         if (!ending.wentOut() && c.waited()) {
             queued--;
+            benignWaiting.remove(c);
         }
         perStream[c.stream()].ended(c, ending, loop.nanoTime());
         total.ended(c, ending, loop.nanoTime());
+    }
+
+    /**
+     * Ends the measurement: every benign attempt still queued counts in its stream's queue-wait histogram with
+     * its wait so far (a lower bound), so that benign traffic starved behind a scanner shows. Called once, when
+     * the run ends.
+     */
+    public void finish() {
+        final long now = loop.nanoTime();
+        for (final Connect c : benignWaiting) {
+            perStream[c.stream()].stillWaiting(now - c.submittedAt());
+        }
+        benignWaiting.clear();
     }
 
     /**

@@ -19,10 +19,27 @@ public final class StreamMetrics {
     private final Histogram latency = new Histogram(3);
     private final Histogram queueWait = new Histogram(3);
     private final long[] endings = new long[Ending.values().length];
-    private final LongSet destinations = new LongSet();
+    private final DestinationLog destinations;
     private long submitted;
     private long wentOut;
     private long deadOut;
+
+    /** Creates the metrics of a stream that keeps its own destinations. */
+    StreamMetrics() {
+        this.destinations = new DestinationLog();
+    }
+
+    /**
+     * Creates the metrics of several streams together, whose distinct destinations are the union of theirs.
+     *
+     * @param parts the streams
+     */
+    StreamMetrics(final java.util.List<StreamMetrics> parts) {
+        this.destinations = null;
+        this.parts = parts;
+    }
+
+    private java.util.List<StreamMetrics> parts;
 
     void countSubmitted() {
         submitted++;
@@ -33,7 +50,9 @@ public final class StreamMetrics {
         if (c.answer() == Answer.DROP) {
             deadOut++;
         }
-        destinations.add(destinationKey(c.remote().getAddress()));
+        if (destinations != null) {
+            destinations.add(destinationKey(c.remote().getAddress()));
+        }
         queueWait.recordValue(micros(c.grantedAt() - c.submittedAt()));
     }
 
@@ -77,7 +96,10 @@ public final class StreamMetrics {
      * @return the count
      */
     public long distinctDestinations() {
-        return destinations.size();
+        if (destinations != null) {
+            return destinations.distinct();
+        }
+        return DestinationLog.distinctUnion(parts.stream().map(p -> p.destinations).toList());
     }
 
     /**
@@ -146,8 +168,37 @@ public final class StreamMetrics {
         }
         long h = 0x9E3779B97F4A7C15L;
         for (final byte x : b) {
-            h = LongSet.mix(h ^ (x & 0xff));
+            h = mix(h ^ (x & 0xff));
         }
         return h | (1L << 62);
+    }
+
+    /** Murmur3's 64-bit finalizer. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+        z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+        return z ^ (z >>> 33);
+    }
+
+    /**
+     * Records the wait so far of an attempt still queued when the run ends: a lower bound of its delay, so that
+     * attempts starved for the whole run are not missing from the delay percentiles.
+     *
+     * @param waitedNanos how long it has waited
+     */
+    void stillWaiting(final long waitedNanos) {
+        queueWait.recordValue(micros(waitedNanos));
+        stillWaiting++;
+    }
+
+    private long stillWaiting;
+
+    /**
+     * Returns how many attempts were still queued at the end; their waits so far are in {@link #queueWait()}.
+     *
+     * @return the count
+     */
+    public long stillWaiting() {
+        return stillWaiting;
     }
 }

@@ -29,7 +29,8 @@ import org.HdrHistogram.Histogram;
  * @param latencyP99Ms             at the 99th
  * @param latencyP999Ms            at the 99.9th
  * @param latencyMaxMs             the longest
- * @param benignDelayP50Ms         the delay added to benign attempts (their queue wait), 50th percentile
+ * @param benignDelayP50Ms         the delay added to benign attempts (their queue wait; for those still queued at
+ *                                 the end, their wait so far), 50th percentile
  * @param benignDelayP99Ms         at the 99th
  * @param benignDelayMaxMs         the longest
  * @param newDestinationsPerSecond distinct destinations that got a SYN, per second

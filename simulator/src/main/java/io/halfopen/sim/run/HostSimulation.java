@@ -74,6 +74,7 @@ public final class HostSimulation {
             }
         }
         progress.end();
+        metrics.finish();
         final long unfinished = metrics.total().submitted() - metrics.total().ended();
         return new HostResult(run, metrics, host.limiter().stats(), loop.nanoTime(), unfinished, loop.fired());
     }

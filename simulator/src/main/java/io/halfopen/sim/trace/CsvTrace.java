@@ -2,14 +2,14 @@ package io.halfopen.sim.trace;
 
 import io.halfopen.sim.net.Answer;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.dataformat.csv.CsvMapper;
 import tools.jackson.dataformat.csv.CsvReadFeature;
 
@@ -40,38 +40,40 @@ public final class CsvTrace {
     public static Trace read(final Path file) throws IOException {
         final String source = file.toString();
         final List<TraceRecord> records = new ArrayList<>();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                MappingIterator<String[]> rows = CSV.readerFor(String[].class).readValues(reader)) {
-            boolean header = true;
-            while (true) {
-                final String[] row;
-                final long line;
-                try {
-                    if (!rows.hasNextValue()) {
-                        break;
-                    }
-                    row = rows.nextValue();
-                    line = rows.currentLocation().getLineNr();
-                } catch (final JacksonException e) {
-                    throw new TraceFormatException(source, e.getLocation() == null ? -1 : e.getLocation().getLineNr(),
-                            "not CSV: " + e.getOriginalMessage());
-                }
-                if (header) {
-                    header = false;
-                    if (!List.of(row).stream().map(String::strip).toList().equals(HEADER)) {
-                        throw new TraceFormatException(source, line, "the header must be " + String.join(",", HEADER)
-                                + ", was " + String.join(",", row));
-                    }
+        // line by line, each line parsed by Jackson's CSV reader: a record never spans lines, so the line
+        // numbers in errors are exact
+        final ObjectReader rows = CSV.readerFor(String[][].class); // WRAP_AS_ARRAY: a line is [[field, ...]]
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            long line = 0;
+            String text;
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
                     continue;
                 }
-                if (row.length == 1 && row[0].isBlank()) {
-                    continue; // an empty line
+                final String[] row;
+                try {
+                    final String[][] parsed = rows.readValue(text);
+                    row = parsed.length == 0 ? new String[0] : parsed[0];
+                } catch (final JacksonException e) {
+                    throw new TraceFormatException(source, line, "not CSV: " + e.getOriginalMessage());
+                }
+                if (line == 1) {
+                    if (!List.of(row).stream().map(String::strip).toList().equals(HEADER)) {
+                        throw new TraceFormatException(source, line, "the header must be " + String.join(",", HEADER)
+                                + ", was " + text);
+                    }
+                    continue;
                 }
                 if (row.length != HEADER.size()) {
                     throw new TraceFormatException(source, line, "expected 4 fields (" + String.join(",", HEADER)
                             + "), found " + row.length);
                 }
                 records.add(record(source, line, row));
+            }
+            if (line == 0) {
+                throw new TraceFormatException(source, 1, "the file is empty; a trace starts with the header "
+                        + String.join(",", HEADER));
             }
         }
         records.sort((a, b) -> Long.compare(a.timeNanos(), b.timeNanos()));

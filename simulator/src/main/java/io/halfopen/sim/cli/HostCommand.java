@@ -97,7 +97,12 @@ final class HostCommand implements Callable<Integer> {
         }
         final Duration runFor = duration != null ? duration
                 : base.stream().allMatch(Workload::finite) ? null : Duration.ofHours(1);
-        final List<HostRun> runs = runs(base, runFor);
+        final List<HostRun> runs;
+        try {
+            runs = runs(base, runFor);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         final Progress progress = output.progress();
         final List<HostRow> rows = new ArrayList<>();
         final Map<String, List<double[]>> curves = new LinkedHashMap<>();

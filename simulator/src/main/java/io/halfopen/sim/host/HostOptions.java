@@ -16,11 +16,18 @@ import java.util.Objects;
  */
 public record HostOptions(Duration halfOpenTimeout, Duration queueTimeout, int maxQueued, TcpModel tcp) {
 
-    /** XP SP2's host: 21 s half-open timeout, unbounded queue without timeout, XP's stack. */
+    /**
+     * XP SP2's host: 21 s half-open timeout, unbounded queue without timeout, XP's stack. */
     public static final HostOptions XP = new HostOptions(HalfOpenLimiter.XP_HALF_OPEN_TIMEOUT, null,
             Integer.MAX_VALUE, TcpModel.XP);
 
-    /** Validates. */
+    /** Validates.
+     *
+     * @param halfOpenTimeout see the record's description
+     * @param queueTimeout see the record's description
+     * @param maxQueued see the record's description
+     * @param tcp see the record's description
+     */
     public HostOptions {
         Objects.requireNonNull(halfOpenTimeout, "halfOpenTimeout");
         Objects.requireNonNull(tcp, "tcp");

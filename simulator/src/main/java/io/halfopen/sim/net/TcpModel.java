@@ -27,10 +27,17 @@ import java.util.SplittableRandom;
  */
 public record TcpModel(Duration initialRto, int synRetries, int rstRetries, Duration rstRetryInterval) {
 
-    /** XP's stack: SYNs at 0, 3, 9 s, given up at 21 s; no retry after a reset. */
+    /**
+     * XP's stack: SYNs at 0, 3, 9 s, given up at 21 s; no retry after a reset. */
     public static final TcpModel XP = new TcpModel(Duration.ofSeconds(3), 2, 0, Duration.ofMillis(500));
 
-    /** Validates. */
+    /** Validates.
+     *
+     * @param initialRto see the record's description
+     * @param synRetries see the record's description
+     * @param rstRetries see the record's description
+     * @param rstRetryInterval see the record's description
+     */
     public TcpModel {
         if (initialRto.isNegative() || initialRto.isZero()) {
             throw new IllegalArgumentException("initialRto must be positive, was " + Durations.format(initialRto));

@@ -12,7 +12,13 @@ import java.util.Map;
  */
 public record PolicyInfo(String name, Map<String, String> parameters, String description) {
 
-    /** Copies the map. */
+    /**
+     * Copies the map.
+     *
+     * @param name see the record's description
+     * @param parameters see the record's description
+     * @param description see the record's description
+     */
     public PolicyInfo {
         parameters = Map.copyOf(parameters);
     }

@@ -31,7 +31,25 @@ public record EpidemicRun(int spaceBits, int vulnerable, double liveShare, int i
         ScanStrategy strategy, int threads, double rate, Spec policy, double coverage, double until,
         Duration maxDuration, long seed, HostOptions options, RttDistribution rtt, Map<String, String> sweep) {
 
-    /** Validates, naming the bad value. */
+    /**
+     * Validates, naming the bad value.
+     *
+     * @param spaceBits see the record's description
+     * @param vulnerable see the record's description
+     * @param liveShare see the record's description
+     * @param initiallyInfected see the record's description
+     * @param strategy see the record's description
+     * @param threads see the record's description
+     * @param rate see the record's description
+     * @param policy see the record's description
+     * @param coverage see the record's description
+     * @param until see the record's description
+     * @param maxDuration see the record's description
+     * @param seed see the record's description
+     * @param options see the record's description
+     * @param rtt see the record's description
+     * @param sweep see the record's description
+     */
     public EpidemicRun {
         Objects.requireNonNull(strategy, "strategy");
         Objects.requireNonNull(policy, "policy");

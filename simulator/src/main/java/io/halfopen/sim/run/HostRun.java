@@ -21,7 +21,16 @@ import java.util.Objects;
 public record HostRun(Spec policy, List<Workload> workloads, Duration duration, long seed, HostOptions options,
         Map<String, String> sweep) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param policy see the record's description
+     * @param workloads see the record's description
+     * @param duration see the record's description
+     * @param seed see the record's description
+     * @param options see the record's description
+     * @param sweep see the record's description
+     */
     public HostRun {
         Objects.requireNonNull(policy, "policy");
         workloads = List.copyOf(workloads);

@@ -13,7 +13,14 @@ import java.util.List;
  */
 public record Trace(String source, List<TraceRecord> records, long ignoredNonTcp, long withoutDuration) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param source see the record's description
+     * @param records see the record's description
+     * @param ignoredNonTcp see the record's description
+     * @param withoutDuration see the record's description
+     */
     public Trace {
         records = List.copyOf(records);
     }

@@ -23,8 +23,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class Charts {
 
-    private static final int WIDTH = 960;
-    private static final int HEIGHT = 600;
+    private static final int WIDTH = 1120;
+    private static final int HEIGHT = 640;
 
     private Charts() {
     }
@@ -69,8 +69,8 @@ public final class Charts {
             throws IOException {
         final XYChart chart = chart(title, "latency, queue wait included (ms, log scale)", "share of attempts");
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("#,##0.###");
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         add(chart, series);
         save(chart, file);
     }
@@ -87,10 +87,33 @@ public final class Charts {
     public static void infectionCurves(final Path file, final String title, final String timeUnit,
             final Map<String, List<double[]>> series) throws IOException {
         final XYChart chart = chart(title, "time (" + timeUnit + ")", "infected share of the vulnerable hosts");
+        chart.getStyler().setXAxisDecimalPattern("#,##0.#");
         chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        double end = 0;
+        for (final List<double[]> points : series.values()) {
+            for (final double[] p : points) {
+                end = Math.max(end, p[0]);
+            }
+        }
+        chart.getStyler().setXAxisMin(0.0).setXAxisMax(niceAbove(end));
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         add(chart, series);
         save(chart, file);
+    }
+
+    /** The least of 1, 2, 2.5 or 5 times a power of ten that is at least {@code x}: an axis end with round ticks. */
+    static double niceAbove(final double x) {
+        if (x <= 0) {
+            return 1;
+        }
+        final double power = Math.pow(10, Math.floor(Math.log10(x)));
+        for (final double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * power >= x) {
+                return step * power;
+            }
+        }
+        return 10 * power;
     }
 
     private static XYChart chart(final String title, final String x, final String y) {
@@ -104,6 +127,9 @@ public final class Charts {
         chart.getStyler().setMarkerSize(0);
         chart.getStyler().setAntiAlias(true);
         chart.getStyler().setLegendBorderColor(java.awt.Color.LIGHT_GRAY);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
         return chart;
     }
 

@@ -129,8 +129,7 @@ class JakartaMailTest {
         final int liveCount = 24;
         final int droppingCount = 9;
         final int refusingCount = 6;
-        System.out.println("JakartaMailTest storm: live " + live + ", dropping " + dropping + ", refusing "
-                + refusing);
+        TracePorts.print("JakartaMailTest.storm", live, dropping, refusing);
 
         final List<CompletableFuture<Throwable>> sends = new ArrayList<>();
         final List<String> kinds = new ArrayList<>();
@@ -190,6 +189,7 @@ class JakartaMailTest {
     @Test
     void withoutTheLimiterTheSameDeadMxsHoldMoreThanTheLimitHalfOpen() throws Exception {
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping(), peers.dropping());
+        TracePorts.print("JakartaMailTest.control", dropping);
         final List<CompletableFuture<Void>> sends = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
             final Properties props = smtp("smtp", dropping.get(i % dropping.size()));

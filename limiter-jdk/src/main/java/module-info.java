@@ -6,9 +6,9 @@
  */
 module io.halfopen.jdk {
     requires transitive io.halfopen.limiter;
-    requires static okhttp3;
-    requires static org.apache.httpcomponents.client5.httpclient5;
-    requires static org.apache.httpcomponents.core5.httpcore5;
+    requires static transitive okhttp3;
+    requires static transitive org.apache.httpcomponents.client5.httpclient5;
+    requires static transitive org.apache.httpcomponents.core5.httpcore5;
 
     exports io.halfopen.jdk;
     exports io.halfopen.jdk.okhttp;

@@ -29,6 +29,23 @@ final class LoopbackPeers implements AutoCloseable {
         return resource;
     }
 
+    /** A peer that accepts every connection and closes it at once: for storms of many thousand connects. */
+    InetSocketAddress acceptingAndClosing() throws IOException {
+        final ServerSocket server = keep(new ServerSocket(0, 4096, LOOPBACK));
+        final Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    server.accept().close();
+                } catch (final IOException closed) {
+                    return;
+                }
+            }
+        }, "closing-peer-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return new InetSocketAddress(LOOPBACK, server.getLocalPort());
+    }
+
     /** A peer that accepts every connection and keeps it open until the test ends. */
     InetSocketAddress accepting() throws IOException {
         final ServerSocket server = keep(new ServerSocket(0, 4096, LOOPBACK));

@@ -200,7 +200,8 @@ class OkHttpTest {
         final ConnectAttempt held = limiter.acquire(server.getSocketAddress(), Duration.ofSeconds(5));
         final Call call = client.newCall(new Request.Builder().url(url(server.getSocketAddress())).build());
         final CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
-            try (Response ignored = call.execute()) {
+            try {
+                call.execute().close();
                 return null;
             } catch (final IOException e) {
                 return e;

@@ -182,11 +182,15 @@ public final class BlockingConnect implements AttemptListener {
             throw new SocketException("Socket is closed");
         }
         final long deadline = timeoutMillis == 0 ? 0L : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        final ConnectAttempt started = limiter.newAttempt(remote, this);
-        attempt = started;
-        if (closedByOwner) {
-            socketClosed(); // a close() that came while newAttempt ran, before the handle was known
+        final ConnectAttempt started;
+        try {
+            started = limiter.newAttempt(remote, this);
+        } catch (final RuntimeException | Error e) {
+            phase.set(DONE); // no attempt: a close() spinning for the handle stops
+            closeQuietly();
+            throw e;
         }
+        attempt = started; // a close() that came while newAttempt ran waits for this, then cancels the attempt
         awaitSlot(started, deadline, timeoutMillis);
         long millis = 0L;
         if (deadline != 0L) {
@@ -338,12 +342,28 @@ public final class BlockingConnect implements AttemptListener {
             }
             final ConnectAttempt started = attempt;
             if (started == null && now == WAITING) {
-                return; // run() is inside newAttempt: it checks closedByOwner once it has the handle
+                // run() is inside newAttempt, which never blocks: wait the moment it takes to publish the handle,
+                // then cancel here, so that the attempt has left the queue when this returns. (A close() that saw
+                // NEW instead is caught by run()'s check of closedByOwner after its move to WAITING: both
+                // fields are volatile, so one of the two threads sees the other's write.)
+                awaitHandle();
+                continue;
             }
             if (phase.compareAndSet(now, CLOSED)) {
                 (started != null ? started : attempt).cancel();
                 LockSupport.unpark(waiter);
                 return;
+            }
+        }
+    }
+
+    /** Spins while run() is inside newAttempt (a few microseconds: it never blocks), yielding now and then. */
+    private void awaitHandle() {
+        for (int spins = 0; attempt == null && phase.get() == WAITING; spins++) {
+            if ((spins & 127) == 127) {
+                Thread.yield();
+            } else {
+                Thread.onSpinWait();
             }
         }
     }

@@ -324,6 +324,30 @@ class HalfOpenSocketFactoryTest {
     }
 
     @Test
+    void aCloseRacingAConnectIntoTheQueueNeverLeavesTheAttemptQueuedOnceItReturns() throws Exception {
+        final HalfOpenLimiter limiter = limiter(1, Duration.ofSeconds(30));
+        final InetSocketAddress accepting = peers.accepting();
+        final ConnectAttempt held = holdTheSlot(limiter, accepting);
+        final java.util.Random random = new java.util.Random(42);
+        for (int round = 0; round < 1000; round++) {
+            final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
+            final CompletableFuture<Socket> connecting = connectInBackground(socket, accepting, 0);
+            final long spinUntil = System.nanoTime() + random.nextInt(200_000); // 0-200 µs into the connect
+            while (System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            }
+            socket.close();
+            final int queued = limiter.stats().queued();
+            final int r = round;
+            assertEquals(0, queued, () -> "round " + r + ": close() returned with the attempt still queued");
+            assertInstanceOf(SocketException.class, failureOf(connecting, 5));
+        }
+        assertEquals(1, limiter.stats().halfOpen(), "only the test's own slot");
+        held.cancel();
+        assertDrained(limiter);
+    }
+
+    @Test
     void aSocketClosedByAnotherThreadWhileItConnectsIsReportedCancelled() throws Exception {
         final HalfOpenLimiter limiter = limiter(1, Duration.ofSeconds(30));
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();

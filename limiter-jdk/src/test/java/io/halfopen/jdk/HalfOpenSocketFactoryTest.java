@@ -325,7 +325,8 @@ class HalfOpenSocketFactoryTest {
 
     @Test
     void aCloseRacingAConnectIntoTheQueueNeverLeavesTheAttemptQueuedOnceItReturns() throws Exception {
-        final HalfOpenLimiter limiter = limiter(1, Duration.ofSeconds(30));
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1).halfOpenTimeout(Duration.ofSeconds(30))
+                .limitEvents(io.halfopen.limiter.LimitEventMode.NEVER).build(); // 1000 episodes: no 4226 lines
         final InetSocketAddress accepting = peers.accepting();
         final ConnectAttempt held = holdTheSlot(limiter, accepting);
         final java.util.Random random = new java.util.Random(42);
@@ -344,6 +345,41 @@ class HalfOpenSocketFactoryTest {
         }
         assertEquals(1, limiter.stats().halfOpen(), "only the test's own slot");
         held.cancel();
+        assertDrained(limiter);
+    }
+
+    @Test
+    void aHalfOpenTimeoutRacingTheGrantEndsEachAttemptOnceWhicheverWins() throws Exception {
+        final VirtualClock clock = new VirtualClock();
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1).clock(clock)
+                .limitEvents(io.halfopen.limiter.LimitEventMode.NEVER).build();
+        final InetSocketAddress accepting = peers.accepting();
+        final int rounds = 200;
+        int aborted = 0;
+        for (int round = 0; round < rounds; round++) {
+            final ConnectAttempt held = holdTheSlot(limiter, accepting);
+            final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
+            final CompletableFuture<Socket> connecting = connectInBackground(socket, accepting, 0);
+            Await.until(() -> limiter.stats().queued() == 1, limiter::toString);
+            held.cancel();                                   // grants the waiting connect on this thread...
+            clock.advance(HalfOpenLimiter.XP_HALF_OPEN_TIMEOUT); // ...and times it out at once, before or after it ran
+            try {
+                assertTrue(connecting.get(5, TimeUnit.SECONDS).isConnected());
+            } catch (final ExecutionException e) {
+                assertInstanceOf(SocketTimeoutException.class, e.getCause());
+                assertInstanceOf(HalfOpenTimeoutException.class, e.getCause().getCause());
+                assertTrue(socket.isClosed(), "an aborted connect's socket is closed");
+                aborted++;
+            }
+            socket.close();
+            final int r = round;
+            Await.until(() -> limiter.stats().halfOpen() == 0, () -> "round " + r + ": slot held: " + limiter);
+        }
+        final LimiterStats stats = limiter.stats();
+        System.out.println("grant/abort race: " + aborted + " of " + rounds + " aborted; " + stats);
+        assertEquals(rounds, stats.established() + stats.timedOut(), stats::toString);
+        assertEquals(aborted, stats.timedOut(), "every aborted connect was reported once, as timed out");
+        assertEquals(2L * rounds, stats.granted(), "the test's own slot and the connect's, each round");
         assertDrained(limiter);
     }
 

@@ -67,6 +67,14 @@ class HalfOpenSocketFactoryTest {
         return done;
     }
 
+    /** Starts a connect in the background and returns once it waits in the limiter's queue. */
+    private static CompletableFuture<Socket> queuedConnect(final HalfOpenLimiter limiter, final Socket socket,
+            final SocketAddress remote, final int timeout) {
+        final CompletableFuture<Socket> connecting = connectInBackground(socket, remote, timeout);
+        Await.until(() -> limiter.stats().queued() == 1, () -> "the connect never queued: " + limiter);
+        return connecting;
+    }
+
     private static Throwable failureOf(final CompletableFuture<?> future, final long seconds) throws Exception {
         final ExecutionException e = assertThrows(ExecutionException.class,
                 () -> future.get(seconds, TimeUnit.SECONDS));
@@ -106,8 +114,7 @@ class HalfOpenSocketFactoryTest {
         final InetSocketAddress accepting = peers.accepting();
         final ConnectAttempt held = holdTheSlot(limiter, accepting);
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
-        final CompletableFuture<Socket> connected = connectInBackground(socket, accepting, 0);
-        Await.until(() -> limiter.stats().queued() == 1, () -> "the connect never queued: " + limiter);
+        final CompletableFuture<Socket> connected = queuedConnect(limiter, socket, accepting, 0);
         assertTrue(!connected.isDone() && !socket.isConnected(), "no connect while the only slot is taken");
         held.cancel();
         assertTrue(connected.get(5, TimeUnit.SECONDS).isConnected());
@@ -142,8 +149,7 @@ class HalfOpenSocketFactoryTest {
         final ConnectAttempt held = holdTheSlot(limiter, dropping);
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
         final long start = System.nanoTime();
-        final CompletableFuture<Socket> connecting = connectInBackground(socket, dropping, 1000);
-        Await.until(() -> limiter.stats().queued() == 1, () -> "never queued: " + limiter);
+        final CompletableFuture<Socket> connecting = queuedConnect(limiter, socket, dropping, 1000);
         Await.elapse(Duration.ofMillis(400)); // the queue eats 400 ms of the budget (a wait of time, not for an event)
         held.cancel();
         assertInstanceOf(SocketTimeoutException.class, failureOf(connecting, 10));
@@ -192,8 +198,7 @@ class HalfOpenSocketFactoryTest {
         final InetSocketAddress accepting = peers.accepting();
         final ConnectAttempt held = holdTheSlot(limiter, accepting);
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
-        final CompletableFuture<Socket> connected = connectInBackground(socket, accepting, 0);
-        Await.until(() -> limiter.stats().queued() == 1, () -> "never queued: " + limiter);
+        final CompletableFuture<Socket> connected = queuedConnect(limiter, socket, accepting, 0);
         Await.elapse(Duration.ofMillis(700));
         assertTrue(!connected.isDone(), "no timeout: still waiting after 700 ms");
         held.cancel();
@@ -242,8 +247,7 @@ class HalfOpenSocketFactoryTest {
         final InetSocketAddress accepting = peers.accepting();
         final ConnectAttempt held = holdTheSlot(limiter, accepting);
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
-        final CompletableFuture<Socket> connecting = connectInBackground(socket, accepting, 0);
-        Await.until(() -> limiter.stats().queued() == 1, () -> "never queued: " + limiter);
+        final CompletableFuture<Socket> connecting = queuedConnect(limiter, socket, accepting, 0);
         limiter.close();
         assertInstanceOf(LimiterClosedException.class, failureOf(connecting, 5));
         held.cancel();
@@ -308,8 +312,7 @@ class HalfOpenSocketFactoryTest {
         final InetSocketAddress accepting = peers.accepting();
         final ConnectAttempt held = holdTheSlot(limiter, accepting);
         final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
-        final CompletableFuture<Socket> connecting = connectInBackground(socket, accepting, 0);
-        Await.until(() -> limiter.stats().queued() == 1, () -> "never queued: " + limiter);
+        final CompletableFuture<Socket> connecting = queuedConnect(limiter, socket, accepting, 0);
         final long start = System.nanoTime();
         socket.close();
         assertEquals(0, limiter.stats().queued(), "close() returned: the attempt must have left the queue");
@@ -359,8 +362,7 @@ class HalfOpenSocketFactoryTest {
         for (int round = 0; round < rounds; round++) {
             final ConnectAttempt held = holdTheSlot(limiter, accepting);
             final Socket socket = new HalfOpenSocketFactory(limiter).createSocket();
-            final CompletableFuture<Socket> connecting = connectInBackground(socket, accepting, 0);
-            Await.until(() -> limiter.stats().queued() == 1, limiter::toString);
+            final CompletableFuture<Socket> connecting = queuedConnect(limiter, socket, accepting, 0);
             held.cancel();                                   // grants the waiting connect on this thread...
             clock.advance(HalfOpenLimiter.XP_HALF_OPEN_TIMEOUT); // ...and times it out at once, before or after it ran
             try {

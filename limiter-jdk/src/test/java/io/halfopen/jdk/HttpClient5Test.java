@@ -99,25 +99,14 @@ class HttpClient5Test {
         final int droppingCount = 12;
         final int refusingCount = 6;
         try (CloseableHttpClient client = client(limiter, Duration.ofSeconds(10))) {
-            final CountDownLatch go = new CountDownLatch(1);
-            final List<CompletableFuture<Object>> calls = new ArrayList<>();
-            for (int i = 0; i < liveCount + droppingCount + refusingCount; i++) {
-                final InetSocketAddress target = i < liveCount ? live
-                        : i < liveCount + droppingCount ? dropping.get(i % 2) : refusing;
-                final CompletableFuture<Object> call = new CompletableFuture<>();
-                calls.add(call);
-                new Thread(() -> {
-                    try {
-                        go.await();
-                        call.complete(get(client, target));
-                    } catch (final Throwable t) {
-                        call.complete(t);
-                    }
-                }, "httpclient5-caller-" + i).start();
-            }
-            go.countDown();
-            for (int i = 0; i < calls.size(); i++) {
-                final Object outcome = calls.get(i).get(60, TimeUnit.SECONDS);
+            final List<Object> outcomes = Storm.fire("httpclient5-caller", liveCount + droppingCount + refusingCount,
+                    i -> {
+                        final InetSocketAddress target = i < liveCount ? live
+                                : i < liveCount + droppingCount ? dropping.get(i % 2) : refusing;
+                        return () -> get(client, target);
+                    });
+            for (int i = 0; i < outcomes.size(); i++) {
+                final Object outcome = outcomes.get(i);
                 if (i < liveCount) {
                     assertEquals("200 ok", outcome, () -> "" + outcome);
                 } else if (i < liveCount + droppingCount) {
@@ -140,8 +129,6 @@ class HttpClient5Test {
 
     @Test
     void withoutTheLimiterTheSameRequestsHoldMoreThanTheLimitHalfOpen() throws Exception {
-        final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
-        TracePorts.print("HttpClient5Test.control", dropping);
         try (CloseableHttpClient plain = HttpClients.custom()
                 .setConnectionManager(org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder
                         .create().setMaxConnTotal(200).setMaxConnPerRoute(200)
@@ -149,22 +136,8 @@ class HttpClient5Test {
                                 .setConnectTimeout(Timeout.ofMilliseconds(1500)).build())
                         .build())
                 .disableAutomaticRetries().build()) {
-            final List<CompletableFuture<Void>> calls = new ArrayList<>();
-            for (int i = 0; i < 12; i++) {
-                final InetSocketAddress target = dropping.get(i % 2);
-                calls.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        get(plain, target);
-                    } catch (final IOException expected) {
-                        // times out: nothing answers
-                    }
-                }, runnable -> new Thread(runnable).start()));
-            }
-            final int[] most = {0};
-            Await.until(() -> (most[0] = Math.max(most[0], SynSentCount.towards(dropping))) > LIMIT,
-                    Duration.ofSeconds(5), () -> "the control never exceeded " + LIMIT + " in SYN_SENT: " + most[0]);
-            CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
-            System.out.println("HttpClient5Test control without the limiter: " + most[0] + " in SYN_SENT (sampled)");
+            UnlimitedControl.assertExceedsTheLimit("HttpClient5Test.control", LIMIT, 12,
+                    List.of(peers.dropping(), peers.dropping()), peer -> get(plain, peer));
         }
     }
 

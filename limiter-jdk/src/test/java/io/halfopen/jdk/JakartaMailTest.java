@@ -131,32 +131,20 @@ class JakartaMailTest {
         final int refusingCount = 6;
         TracePorts.print("JakartaMailTest.storm", live, dropping, refusing);
 
-        final List<CompletableFuture<Throwable>> sends = new ArrayList<>();
         final List<String> kinds = new ArrayList<>();
-        final CountDownLatch go = new CountDownLatch(1);
-        for (int i = 0; i < liveCount + droppingCount + refusingCount; i++) {
+        final List<Object> sends = Storm.fire("sender", liveCount + droppingCount + refusingCount, i -> {
             final InetSocketAddress host = i < liveCount ? live
                     : i < liveCount + droppingCount ? dropping.get(i % dropping.size())
                     : refusing.get(i % refusing.size());
             kinds.add(i < liveCount ? "live" : i < liveCount + droppingCount ? "dropping" : "refusing");
-            final String subject = "message " + i;
-            final CompletableFuture<Throwable> sent = new CompletableFuture<>();
-            sends.add(sent);
-            final Thread sender = new Thread(() -> {
-                try {
-                    go.await();
-                    send(HalfOpenMail.limit(smtp("smtp", host), "smtp", limiter), subject);
-                    sent.complete(null);
-                } catch (final Throwable t) {
-                    sent.complete(t);
-                }
-            }, "sender-" + i);
-            sender.start();
-        }
-        go.countDown();
+            return () -> {
+                send(HalfOpenMail.limit(smtp("smtp", host), "smtp", limiter), "message " + i);
+                return null;
+            };
+        });
         final List<String> wrong = new ArrayList<>();
         for (int i = 0; i < sends.size(); i++) {
-            final Throwable outcome = sends.get(i).get(60, TimeUnit.SECONDS); // every send ends
+            final Throwable outcome = (Throwable) sends.get(i);
             switch (kinds.get(i)) {
                 case "live" -> {
                     if (outcome != null) {
@@ -188,25 +176,12 @@ class JakartaMailTest {
 
     @Test
     void withoutTheLimiterTheSameDeadMxsHoldMoreThanTheLimitHalfOpen() throws Exception {
-        final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping(), peers.dropping());
-        TracePorts.print("JakartaMailTest.control", dropping);
-        final List<CompletableFuture<Void>> sends = new ArrayList<>();
-        for (int i = 0; i < 9; i++) {
-            final Properties props = smtp("smtp", dropping.get(i % dropping.size()));
-            props.put("mail.smtp.connectiontimeout", "1500");
-            sends.add(CompletableFuture.runAsync(() -> {
-                try {
+        UnlimitedControl.assertExceedsTheLimit("JakartaMailTest.control", LIMIT, 9,
+                List.of(peers.dropping(), peers.dropping(), peers.dropping()), peer -> {
+                    final Properties props = smtp("smtp", peer);
+                    props.put("mail.smtp.connectiontimeout", "1500");
                     send(props, "control");
-                } catch (final MessagingException expected) {
-                    // times out: nothing answers
-                }
-            }, runnable -> new Thread(runnable).start()));
-        }
-        final int[] most = {0};
-        Await.until(() -> (most[0] = Math.max(most[0], SynSentCount.towards(dropping))) > LIMIT,
-                Duration.ofSeconds(5), () -> "the control never exceeded " + LIMIT + " in SYN_SENT: " + most[0]);
-        CompletableFuture.allOf(sends.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
-        System.out.println("JakartaMailTest control without the limiter: " + most[0] + " in SYN_SENT (sampled)");
+                });
     }
 
     @Test

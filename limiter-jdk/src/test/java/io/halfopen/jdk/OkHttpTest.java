@@ -89,25 +89,13 @@ class OkHttpTest {
         final int liveCount = 30;
         final int droppingCount = 12;
         final int refusingCount = 6;
-        final CountDownLatch go = new CountDownLatch(1);
-        final List<CompletableFuture<Object>> calls = new ArrayList<>();
-        for (int i = 0; i < liveCount + droppingCount + refusingCount; i++) {
+        final List<Object> outcomes = Storm.fire("okhttp-caller", liveCount + droppingCount + refusingCount, i -> {
             final String target = i < liveCount ? url(live)
                     : i < liveCount + droppingCount ? url(dropping.get(i % 2)) : url(refusing);
-            final CompletableFuture<Object> call = new CompletableFuture<>();
-            calls.add(call);
-            new Thread(() -> {
-                try {
-                    go.await();
-                    call.complete(get(client, target));
-                } catch (final Throwable t) {
-                    call.complete(t);
-                }
-            }, "okhttp-caller-" + i).start();
-        }
-        go.countDown();
-        for (int i = 0; i < calls.size(); i++) {
-            final Object outcome = calls.get(i).get(60, TimeUnit.SECONDS);
+            return () -> get(client, target);
+        });
+        for (int i = 0; i < outcomes.size(); i++) {
+            final Object outcome = outcomes.get(i);
             if (i < liveCount) {
                 assertEquals("200 ok", outcome, () -> "" + outcome);
             } else if (i < liveCount + droppingCount) {
@@ -131,24 +119,8 @@ class OkHttpTest {
     void withoutTheLimiterTheSameRequestsHoldMoreThanTheLimitHalfOpen() throws Exception {
         final OkHttpClient plain = new OkHttpClient.Builder().connectTimeout(Duration.ofMillis(1500))
                 .retryOnConnectionFailure(false).build();
-        final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
-        TracePorts.print("OkHttpTest.control", dropping);
-        final List<CompletableFuture<Void>> calls = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            final String target = url(dropping.get(i % 2));
-            calls.add(CompletableFuture.runAsync(() -> {
-                try {
-                    get(plain, target);
-                } catch (final IOException expected) {
-                    // times out: nothing answers
-                }
-            }, runnable -> new Thread(runnable).start()));
-        }
-        final int[] most = {0};
-        Await.until(() -> (most[0] = Math.max(most[0], SynSentCount.towards(dropping))) > LIMIT,
-                Duration.ofSeconds(5), () -> "the control never exceeded " + LIMIT + " in SYN_SENT: " + most[0]);
-        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get(30, TimeUnit.SECONDS);
-        System.out.println("OkHttpTest control without the limiter: " + most[0] + " in SYN_SENT (sampled)");
+        UnlimitedControl.assertExceedsTheLimit("OkHttpTest.control", LIMIT, 12,
+                List.of(peers.dropping(), peers.dropping()), peer -> get(plain, url(peer)));
     }
 
     @Test

@@ -60,10 +60,12 @@ class BlockingConnectTest {
                 () -> connect().run(1000, millis -> { throw unreachable; })));
         assertThrows(ConnectException.class,
                 () -> connect().run(1000, millis -> { throw new ConnectException("Verbindungsaufbau abgelehnt"); }));
+        assertEquals(1, limiter.stats().refused(), "a ConnectException is a refusal, in any language");
         assertThrows(SocketTimeoutException.class,
                 () -> connect().run(1000, millis -> { throw new SocketTimeoutException("Zeitüberschreitung"); }));
         assertThrows(SocketException.class,
                 () -> connect().run(1000, millis -> { throw new SocketException("Connection refused"); }));
+        assertEquals(1, limiter.stats().refused(), "a SocketException is no refusal, whatever its text");
         assertThrows(IllegalStateException.class,
                 () -> connect().run(1000, millis -> { throw new IllegalStateException("a bug in the socket"); }));
         final LimiterStats stats = limiter.stats();

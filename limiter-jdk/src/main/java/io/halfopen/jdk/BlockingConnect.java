@@ -66,6 +66,20 @@ import java.util.function.BooleanSupplier;
  *       unmounted while it waits.</li>
  * </ul>
  *
+ * <h2>Phases</h2>
+ * {@code phase} only moves forward, by CAS, so that exactly one thread decides each step and exactly one report
+ * reaches the limiter:
+ * <pre>
+ *   NEW ─run()─▶ WAITING ─granted()─▶ GRANTED ─run()─▶ CONNECTING ─connect returned/threw─▶ DONE (reported)
+ *                  │ │ │                 │ │                └─abort(): close the socket─▶ ABORTING ─▶ DONE (aborted)
+ *                  │ │ │                 │ └─abort()─▶ ABORTING ─run(): close, report aborted─▶ DONE
+ *                  │ │ └─socketClosed() (from WAITING or GRANTED): cancel on the closing thread─▶ CLOSED
+ *                  │ └─failed() (queue timeout, full, closed limiter)──▶ FAILED (run() closes, throws it)
+ *                  └─caller's timeout or interrupt (from WAITING or GRANTED): cancel─▶ DONE (run() throws)
+ * </pre>
+ * A close that comes while {@code run()} is inside {@code newAttempt} (the handle not yet known) waits the
+ * microseconds that call takes, so that the attempt has left the queue when {@code socketClosed()} returns.
+ *
  * <h2>Threads</h2>
  * {@link #run} is called once, by the connecting thread. {@link #socketClosed()} may be called from any thread,
  * any number of times. The limiter's callbacks ({@link AttemptListener}) arrive on the granting thread or the
@@ -102,7 +116,7 @@ public final class BlockingConnect implements AttemptListener {
     private static final int WAITING = 1;    // in the limiter's queue (or about to be)
     private static final int GRANTED = 2;    // holds a slot, the connecting thread not yet connecting
     private static final int CONNECTING = 3; // the real connect is in flight
-    private static final int ABORTING = 4;   // the half-open timeout closed the socket under the connect
+    private static final int ABORTING = 4;   // the half-open timeout expired: the socket is (being) closed
     private static final int CLOSED = 5;     // closed by another thread before the real connect
     private static final int FAILED = 6;     // the limiter failed the attempt without a slot
     private static final int DONE = 7;       // the connecting thread reported the outcome

@@ -31,6 +31,11 @@ import javax.net.ssl.SSLSocketFactory;
  *       {@link HalfOpenSocketFactory}'s socket.</li>
  * </ul>
  *
+ * <p>Jakarta Mail: do not put this factory in {@code mail.smtps.ssl.socketFactory} yourself. Jakarta Mail never
+ * creates a socket with an {@code SSLSocketFactory} given there (it connects a plain {@code new Socket()} and only
+ * layers TLS with the factory), so the TCP connect would bypass the limiter;
+ * {@link io.halfopen.jdk.mail.HalfOpenMail#limit} sets the properties that work.
+ *
  * <p>Thread-safe, stateless but for the limiter and the delegate.
  */
 public class HalfOpenSSLSocketFactory extends SSLSocketFactory {

@@ -128,6 +128,16 @@ class ManyThreadsTest {
     }
 
     @Test
+    void withoutTheLimiterTheSamePlainSocketsHoldMoreThanTheLimitHalfOpen() throws Exception {
+        UnlimitedControl.assertExceedsTheLimit("ManyThreadsTest.control", LIMIT, 20,
+                List.of(peers.dropping(), peers.dropping()), peer -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(peer, 1500);
+                    }
+                });
+    }
+
+    @Test
     void tenThousandVirtualThreadsThroughOneFactoryKeepTheLimitAndNeverPin(@TempDir final Path dir)
             throws Exception {
         assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21+; this run is on "

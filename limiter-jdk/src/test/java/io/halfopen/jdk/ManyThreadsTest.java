@@ -94,8 +94,11 @@ class ManyThreadsTest {
 
     @Test
     void twoHundredPlatformThreadsThroughOneFactoryKeepTheLimitAndAllEnd() throws Exception {
+        // The half-open timeout runs from the grant: it must be well above the time a granted thread may wait to be
+        // scheduled on a loaded 2-core machine, or it aborts connects that never sent their SYN (seen with 300 ms and
+        // 10,000 virtual threads at load 27: 4 connects to the accepting peer timed out).
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("platform").maxHalfOpen(LIMIT)
-                .halfOpenTimeout(Duration.ofMillis(300)).build();
+                .halfOpenTimeout(Duration.ofSeconds(1)).build();
         final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(limiter);
         final InetSocketAddress accepting = peers.accepting();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
@@ -106,7 +109,7 @@ class ManyThreadsTest {
         final CountDownLatch go = new CountDownLatch(1);
         final List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < total; i++) {
-            final InetSocketAddress peer = peerFor(i, total, accepting, dropping, 40, refusing, 20);
+            final InetSocketAddress peer = peerFor(i, total, accepting, dropping, 20, refusing, 20);
             final Thread t = new Thread(() -> {
                 try {
                     go.await();
@@ -124,7 +127,7 @@ class ManyThreadsTest {
             t.join(TimeUnit.SECONDS.toMillis(60));
             assertTrue(!t.isAlive(), t.getName() + " never ended");
         }
-        assertStorm(limiter, tally, total, 40, 20);
+        assertStorm(limiter, tally, total, 20, 20);
     }
 
     @Test
@@ -144,8 +147,11 @@ class ManyThreadsTest {
                 + Runtime.version() + " (CI runs this test on JDK 25, where a skip fails the build)");
         assertTrue(FlightRecorder.getFlightRecorder().getEventTypes().stream()
                 .anyMatch(t -> t.getName().equals("jdk.VirtualThreadPinned")), "this JDK records no pinning");
+        // The half-open timeout runs from the grant: it must be well above the time a granted thread may wait to be
+        // scheduled on a loaded 2-core machine, or it aborts connects that never sent their SYN (seen with 300 ms and
+        // 10,000 virtual threads at load 27: 4 connects to the accepting peer timed out).
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("virtual").maxHalfOpen(LIMIT)
-                .halfOpenTimeout(Duration.ofMillis(300)).build();
+                .halfOpenTimeout(Duration.ofSeconds(2)).build();
         final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(limiter);
         final InetSocketAddress accepting = peers.acceptingAndClosing();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
@@ -165,7 +171,7 @@ class ManyThreadsTest {
             final List<Future<?>> tasks = new ArrayList<>();
             try {
                 for (int i = 0; i < total; i++) {
-                    final InetSocketAddress peer = peerFor(i, total, accepting, dropping, 50, refusing, 50);
+                    final InetSocketAddress peer = peerFor(i, total, accepting, dropping, 20, refusing, 50);
                     tasks.add(virtual.submit(() -> {
                         go.await();
                         tally.connect(factory, peer);
@@ -191,7 +197,7 @@ class ManyThreadsTest {
                 + " pinned");
         assertTrue(started >= total, "the recording must have seen the storm's virtual threads: " + started);
         assertEquals(List.of(), pinned.stream().map(ManyThreadsTest::describe).toList(), "no virtual thread pinned");
-        assertStorm(limiter, tally, total, 50, 50);
+        assertStorm(limiter, tally, total, 20, 50);
     }
 
     /** A class whose initializer parks: a virtual thread that needs it while another initializes it is pinned. */

@@ -80,7 +80,7 @@ class OkHttpTest {
     @Test
     void aRequestStormKeepsTheLimitAndEveryRequestEndsWithTheRightOutcome() throws Exception {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("okhttp").maxHalfOpen(LIMIT)
-                .halfOpenTimeout(Duration.ofMillis(600)).build();
+                .halfOpenTimeout(Duration.ofSeconds(1)).build(); // well above a loaded machine's scheduling delay
         final OkHttpClient client = client(limiter, Duration.ofSeconds(10)); // the half-open timeout is shorter
         final InetSocketAddress live = server.getSocketAddress();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -77,8 +78,9 @@ import java.util.function.BooleanSupplier;
  *                  │ └─failed() (queue timeout, full, closed limiter)──▶ FAILED (run() closes, throws it)
  *                  └─caller's timeout or interrupt (from WAITING or GRANTED): cancel─▶ DONE (run() throws)
  * </pre>
- * A close that comes while {@code run()} is inside {@code newAttempt} (the handle not yet known) waits the
- * microseconds that call takes, so that the attempt has left the queue when {@code socketClosed()} returns.
+ * A close that comes while {@code run()} is inside {@code newAttempt} (the handle not yet known) parks for the
+ * microseconds that call takes (run() unparks it), so that the attempt has left the queue when
+ * {@code socketClosed()} returns.
  *
  * <h2>Threads</h2>
  * {@link #run} is called once, by the connecting thread. {@link #socketClosed()} may be called from any thread,
@@ -112,6 +114,9 @@ public final class BlockingConnect implements AttemptListener {
         void close() throws IOException;
     }
 
+    private static final AtomicReferenceFieldUpdater<BlockingConnect, Thread> CLOSER =
+            AtomicReferenceFieldUpdater.newUpdater(BlockingConnect.class, Thread.class, "closer");
+
     private static final int NEW = 0;        // run() not yet called
     private static final int WAITING = 1;    // in the limiter's queue (or about to be)
     private static final int GRANTED = 2;    // holds a slot, the connecting thread not yet connecting
@@ -134,6 +139,7 @@ public final class BlockingConnect implements AttemptListener {
     private volatile HalfOpenLimitException limiterFailure;
     private volatile HalfOpenTimeoutException abortCause;
     private volatile boolean closedByOwner;
+    private volatile Thread closer; // a close() waiting for the handle while run() is inside newAttempt
 
     /**
      * Prepares a connect to {@code remote}.
@@ -193,6 +199,7 @@ public final class BlockingConnect implements AttemptListener {
         }
         if (closedByOwner) {
             phase.set(DONE);
+            wakeCloser(); // a close() that saw WAITING may be waiting for a handle that will never come
             throw new SocketException("Socket is closed");
         }
         final long deadline = timeoutMillis == 0 ? 0L : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -200,11 +207,13 @@ public final class BlockingConnect implements AttemptListener {
         try {
             started = limiter.newAttempt(remote, this);
         } catch (final RuntimeException | Error e) {
-            phase.set(DONE); // no attempt: a close() spinning for the handle stops
+            phase.set(DONE); // no attempt: a close() waiting for the handle stops waiting
+            wakeCloser();
             closeQuietly();
             throw e;
         }
         attempt = started; // a close() that came while newAttempt ran waits for this, then cancels the attempt
+        wakeCloser();
         awaitSlot(started, deadline, timeoutMillis);
         long millis = 0L;
         if (deadline != 0L) {
@@ -360,7 +369,9 @@ public final class BlockingConnect implements AttemptListener {
                 // then cancel here, so that the attempt has left the queue when this returns. (A close() that saw
                 // NEW instead is caught by run()'s check of closedByOwner after its move to WAITING: both
                 // fields are volatile, so one of the two threads sees the other's write.)
-                awaitHandle();
+                if (!awaitHandle()) {
+                    return; // another close() is waiting for the handle, and cancels
+                }
                 continue;
             }
             if (phase.compareAndSet(now, CLOSED)) {
@@ -371,14 +382,33 @@ public final class BlockingConnect implements AttemptListener {
         }
     }
 
-    /** Spins while run() is inside newAttempt (a few microseconds: it never blocks), yielding now and then. */
-    private void awaitHandle() {
-        for (int spins = 0; attempt == null && phase.get() == WAITING; spins++) {
-            if ((spins & 127) == 127) {
-                Thread.yield();
-            } else {
-                Thread.onSpinWait();
+    /**
+     * Parks while run() is inside newAttempt (microseconds: it never blocks); run() unparks this thread once the
+     * handle is published or the phase moved. Only one close() waits; a concurrent second one returns at once.
+     * Dekker with volatiles: this thread writes {@code closer} then reads {@code attempt}; run() writes
+     * {@code attempt} then reads {@code closer}; one of the two sees the other's write.
+     *
+     * @return whether this thread waited (and so must cancel), false if another close() is waiting
+     */
+    private boolean awaitHandle() {
+        if (!CLOSER.compareAndSet(this, null, Thread.currentThread())) {
+            return false;
+        }
+        try {
+            while (attempt == null && phase.get() == WAITING) {
+                LockSupport.park(this);
             }
+        } finally {
+            closer = null;
+        }
+        return true;
+    }
+
+    /** Wakes a close() that waits for the handle (see {@link #awaitHandle}). */
+    private void wakeCloser() {
+        final Thread waiting = closer;
+        if (waiting != null) {
+            LockSupport.unpark(waiting);
         }
     }
 

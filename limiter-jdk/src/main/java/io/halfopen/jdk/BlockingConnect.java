@@ -340,12 +340,12 @@ public final class BlockingConnect implements AttemptListener {
 
     /** Reports a failed connect by the exception's type (see the class comment); the socket is closed. */
     private void report(final ConnectAttempt started, final Throwable e) {
-        if (e instanceof ConnectException) {
+        if (closedByOwner || Thread.currentThread().isInterrupted()) {
+            started.cancel(); // the owner closed it: whatever the connect then threw (seen: a ConnectException)
+        } else if (e instanceof ConnectException) {
             started.refused();
         } else if (e instanceof SocketTimeoutException) {
             started.aborted();
-        } else if (closedByOwner || Thread.currentThread().isInterrupted()) {
-            started.cancel();
         } else {
             started.failed(e);
         }

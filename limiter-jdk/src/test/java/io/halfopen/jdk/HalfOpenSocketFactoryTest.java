@@ -395,7 +395,7 @@ class HalfOpenSocketFactoryTest {
         socket.close();
         assertInstanceOf(SocketException.class, failureOf(connecting, 5));
         Await.until(() -> limiter.stats().halfOpen() == 0, () -> "the slot was not freed: " + limiter);
-        assertEquals(1, limiter.stats().cancelled());
+        assertEquals(1, limiter.stats().cancelled(), () -> "closed by its owner: cancelled, " + limiter.stats());
         assertDrained(limiter);
     }
 

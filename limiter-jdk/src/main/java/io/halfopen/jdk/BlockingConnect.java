@@ -357,6 +357,9 @@ public final class BlockingConnect implements AttemptListener {
      * the close itself ends). Idempotent; call it from the socket's {@code close()}.
      */
     public void socketClosed() {
+        if (Thread.currentThread() == waiter && phase.get() == CONNECTING) {
+            return; // the JDK closing a socket whose connect failed (java.net.Socket.connect does, from JDK 22 on)
+        }
         closedByOwner = true;
         while (true) {
             final int now = phase.get();

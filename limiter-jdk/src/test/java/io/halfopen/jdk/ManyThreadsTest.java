@@ -239,21 +239,30 @@ class ManyThreadsTest {
      * One connect of each kind on a virtual thread, before the recording: a virtual thread that waits for a class
      * initializer running on another thread is pinned even on JDK 25 (JEP 491 unpinned monitors, not class
      * initialization), so 10,000 threads making their first connects at once would record the JVM's one-time
-     * class loading (the limiter's timer holder, JFR's own event writer, the float formatting of a message that
-     * says "waited 1.234 s"), not the connect path. After the warm-up every class of that path is initialized
+     * class loading (the limiter's timer holder, its JFR event for 4226, JFR's own event writer, the float
+     * formatting of a message that says "waited 1.234 s"), not the connect path. After the warm-up every class of that path is initialized
      * and what the recording judges is its steady state: the limiter's park and the JDK's socket connect.
      */
     private static void warmUp(final ExecutorService virtual, final InetSocketAddress accepting,
             final InetSocketAddress dropping, final InetSocketAddress refusing) throws Exception {
-        final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(HalfOpenLimiter.builder().name("warm-up")
-                .maxHalfOpen(1).halfOpenTimeout(Duration.ofMillis(100)).build());
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("warm-up").maxHalfOpen(1)
+                .halfOpenTimeout(Duration.ofMillis(100)).build();
+        final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(limiter);
         final Tally tally = new Tally();
-        virtual.submit(() -> {
-            tally.connect(factory, accepting);
-            tally.connect(factory, refusing);
-            tally.connect(factory, dropping);
-            return String.format(java.util.Locale.ROOT, "%.3f s", 1.234);
-        }).get(30, TimeUnit.SECONDS);
+        try (Recording initializesTheRecorder = new Recording()) { // so that a 4226 loads the limiter's JFR event
+            initializesTheRecorder.start();
+            final io.halfopen.limiter.ConnectAttempt held = limiter.acquire(accepting, Duration.ofSeconds(5));
+            final Future<?> throttled = virtual.submit(() -> tally.connect(factory, accepting)); // queues: 4226
+            Await.until(() -> limiter.stats().queued() == 1, limiter::toString);
+            held.cancel();
+            throttled.get(30, TimeUnit.SECONDS);
+            virtual.submit(() -> {
+                tally.connect(factory, accepting);
+                tally.connect(factory, refusing);
+                tally.connect(factory, dropping);
+                return String.format(java.util.Locale.ROOT, "%.3f s", 1.234);
+            }).get(30, TimeUnit.SECONDS);
+        }
         assertEquals(List.of(), tally.unexpected);
     }
 

@@ -354,7 +354,9 @@ public final class BlockingConnect implements AttemptListener {
     /**
      * Tells this connect that its socket was closed, by the owner or another thread; ends a wait for a slot at
      * once and cancels the attempt (no slot held once this returns, unless a real connect is in flight, which
-     * the close itself ends). Idempotent; call it from the socket's {@code close()}.
+     * the close itself ends). Idempotent; call it from the socket's {@code close()}. A call from the connecting
+     * thread while its real connect runs is the JDK closing a socket whose connect failed ({@code Socket.connect}
+     * does so through {@code close()} from JDK 22 on) and is ignored: that outcome is the connect's.
      */
     public void socketClosed() {
         if (Thread.currentThread() == waiter && phase.get() == CONNECTING) {

@@ -129,6 +129,8 @@ class JakartaMailTest {
         final int liveCount = 24;
         final int droppingCount = 9;
         final int refusingCount = 6;
+        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
+        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
         TracePorts.print("JakartaMailTest.storm", live, dropping, refusing);
 
         final List<String> kinds = new ArrayList<>();

@@ -8,6 +8,7 @@ import io.halfopen.limiter.LimiterStats;
 import io.halfopen.netty.HalfOpenLimitHandler;
 import io.halfopen.netty.LoopbackPeers;
 import io.halfopen.netty.SynSentSampler;
+import io.halfopen.sim.cli.SimulateCommand;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -44,10 +45,11 @@ import picocli.CommandLine.Spec;
  * The demo: a storm of TCP connects from this machine to loopback peers it starts itself (one that accepts, one
  * that refuses, one that drops SYNs), through {@link HalfOpenLimitHandler}, with live progress, event 4226 when
  * it fires, and a summary that puts the kernel's own peak of SYN_SENT sockets beside the configured limit.
- * Nothing leaves 127.0.0.1. The subcommand {@code sessions} is the second demo, {@link SessionsCommand}.
+ * Nothing leaves 127.0.0.1. The subcommand {@code sessions} is the second demo, {@link SessionsCommand}; {@code simulate}
+ * is the policy simulator ({@link SimulateCommand}).
  */
 @Command(name = "halfopen-cli", mixinStandardHelpOptions = true, version = "halfopen 0.1.0-SNAPSHOT",
-        sortOptions = false, subcommands = SessionsCommand.class,
+        sortOptions = false, subcommands = {SessionsCommand.class, SimulateCommand.class},
         description = {
             "Fires a storm of TCP connects at loopback peers of its own - one accepts, one refuses (RST), one drops"
                     + " SYNs (a full accept queue) - through HalfOpenLimitHandler, the way Windows XP SP2 limited"

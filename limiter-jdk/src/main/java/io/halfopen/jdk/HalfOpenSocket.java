@@ -99,13 +99,14 @@ final class HalfOpenSocket extends Socket {
      */
     @Override
     public void close() throws IOException {
-        try {
-            super.close();
-        } finally {
-            final BlockingConnect connect = connecting;
-            if (connect != null) {
-                connect.socketClosed();
-            }
+        final BlockingConnect before = connecting;
+        if (before != null) {
+            before.socketClosed(); // first: a connect in flight that this close ends must know its owner closed it
+        }
+        super.close();
+        final BlockingConnect after = connecting; // a connect that published itself meanwhile: it re-checks
+        if (after != null) {                       // isClosed() after publishing, and one of the two sees the other
+            after.socketClosed();
         }
     }
 

@@ -1,4 +1,4 @@
-package io.halfopen.netty;
+package io.halfopen.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +68,11 @@ public final class SynSentSampler implements AutoCloseable {
      * nothing more.
      */
     private static final int SURELY_AT_END = 2048;
+    /**
+     * The room the buffer keeps free for each {@code read}: more than a page, so that a short read means the
+     * table's end, not the buffer's (the buffer grows instead).
+     */
+    private static final int ROOM_PER_READ = 8192;
     /** Samples taken before {@link #startTowards} returns, so that the parsing is compiled when it counts. */
     private static final int WARM_UP_SAMPLES = 200;
 
@@ -131,9 +136,18 @@ public final class SynSentSampler implements AutoCloseable {
      * @return the running sampler
      */
     public static SynSentSampler startTowards(final Collection<InetSocketAddress> peers, final long intervalNanos) {
+        return startTowards(peers, intervalNanos, WARM_UP_SAMPLES);
+    }
+
+    /**
+     * {@link #startTowards(Collection, long)} with a given warm-up: none where the sampler only runs beside the
+     * trace, whose figures are then only for comparison.
+     */
+    static SynSentSampler startTowards(final Collection<InetSocketAddress> peers, final long intervalNanos,
+            final int warmUpSamples) {
         final SynSentSampler sampler = new SynSentSampler(ports(peers), procEndpoints(peers), intervalNanos);
         final Table warmUp = new Table(sampler.remoteEndpoints);
-        for (int i = 0; i < WARM_UP_SAMPLES; i++) {
+        for (int i = 0; i < warmUpSamples; i++) {
             warmUp.count(sampler.remotePorts, null);
         }
         sampler.thread.start();
@@ -281,7 +295,7 @@ public final class SynSentSampler implements AutoCloseable {
             int length = 0;
             try (InputStream in = Files.newInputStream(table)) {
                 while (true) {
-                    if (length == buffer.length) {
+                    if (buffer.length - length < ROOM_PER_READ) { // a read must never be cut short by the buffer
                         buffer = Arrays.copyOf(buffer, buffer.length * 2);
                     }
                     final int wanted = buffer.length - length;

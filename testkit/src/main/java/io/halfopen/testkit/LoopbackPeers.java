@@ -1,4 +1,4 @@
-package io.halfopen.netty;
+package io.halfopen.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -141,9 +141,19 @@ public final class SynSentWatch implements AutoCloseable {
         }
     }
 
-    /** Stops the watch if it still runs (its verdict, or failure, is kept for {@link #stop()}). */
+    /**
+     * Stops the watch if it still runs (its verdict, or failure, is kept for {@link #stop()}); once stopped, does
+     * nothing, so that a failure {@link #stop()} threw is not thrown again at the end of a try-with-resources.
+     *
+     * @throws IllegalStateException if this call stopped the watch and the trace was not exact
+     */
     @Override
     public void close() {
+        synchronized (this) {
+            if (verdict != null || failure != null) {
+                return;
+            }
+        }
         stop();
     }
 

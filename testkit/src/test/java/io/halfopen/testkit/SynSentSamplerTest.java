@@ -13,11 +13,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The {@code /proc} sampler's one-off counts, on a machine whose tables are long. */
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
 class SynSentSamplerTest {
 
     private final LoopbackPeers peers = new LoopbackPeers();

@@ -105,6 +105,14 @@ final class CpuReader {
         }
     }
 
+    /**
+     * @return the lock the reader takes to hand over each decoded page; whoever holds it stops the reader after
+     *         its current page (the loss test fills the buffer that way)
+     */
+    Object handOverLock() {
+        return lock;
+    }
+
     /** @return data records decoded so far, of any event */
     long records() {
         return records;

@@ -75,16 +75,16 @@ public final class TraceFs {
         }
         final long uid = effectiveUid();
         Path root = mounted();
+        if (uid != 0 && (root == null || !Files.isWritable(root.resolve("instances")))) {
+            throw new TraceUnavailable("not root (effective uid " + uid + "): tracefs (" + TRACING + ") is root's,"
+                    + " and a private trace instance must be created in it");
+        }
         if (root == null) {
-            if (uid != 0) {
-                throw new TraceUnavailable("not root (effective uid " + uid + "): tracefs is not mounted, and only"
-                        + " root can mount it and write to it");
-            }
             root = mount();
         }
         if (!Files.isWritable(root.resolve("instances"))) {
-            throw new TraceUnavailable("not root (effective uid " + uid + "): " + root.resolve("instances")
-                    + " is not writable, and a private trace instance must be created there");
+            throw new TraceUnavailable("cannot create trace instances: " + root.resolve("instances")
+                    + " is not writable, even as root (a read-only tracefs?)");
         }
         final Path format = root.resolve(EVENT).resolve("format");
         if (!Files.isReadable(format)) {

@@ -172,7 +172,7 @@ public final class TraceSession {
                 if (cpuLost > 0) {
                     problems.add("cpu " + reader.cpu() + " lost " + cpuLost + " events (" + stats + ")");
                 }
-                lost += cpuLost + reader.lostInPages();
+                lost += Math.max(cpuLost, reader.lostInPages()); // two views of the same loss
                 if (reader.lossUncounted()) {
                     problems.add("cpu " + reader.cpu() + ": a page said events were lost before it");
                 }
@@ -204,6 +204,16 @@ public final class TraceSession {
     /** Removes the instance without reading on (the watch failed elsewhere). */
     public synchronized void abort() {
         instance.remove();
+    }
+
+    /** @return the CPUs' readers */
+    List<CpuReader> readers() {
+        return readers;
+    }
+
+    /** @return the instance traced into */
+    TraceInstance instance() {
+        return instance;
     }
 
     /** @return the destinations counted */

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One file per finished watch in the directory named by {@value KernelJudge#EVIDENCE_PROPERTY} (or the
  * environment variable {@value KernelJudge#EVIDENCE_VARIABLE}), saying which judge gave the verdict, so that CI
- * can check that none fell back to the sampler. Nothing is written when neither is set. A file is a few
+ * can check that none fell back to the sampler. Nothing is written when neither is set, or when the property is set
+ * to the empty string (a test that judges by the sampler on purpose). A file is a few
  * {@code key=value} lines: {@code label}, {@code judge} ({@code traced}, {@code sampled} or {@code failed}),
  * {@code mode}, {@code verdict}.
  *
@@ -33,8 +34,8 @@ final class Evidence {
     }
 
     private static void write(final String label, final String judge, final JudgeMode mode, final String verdict) {
-        String dir = System.getProperty(KernelJudge.EVIDENCE_PROPERTY);
-        if (dir == null || dir.isBlank()) {
+        String dir = System.getProperty(KernelJudge.EVIDENCE_PROPERTY); // set but empty: none, whatever the variable
+        if (dir == null) {
             dir = System.getenv(KernelJudge.EVIDENCE_VARIABLE);
         }
         if (dir == null || dir.isBlank()) {

@@ -73,6 +73,7 @@ class KernelJudgeTest {
     @Test
     void inSampleModeTheSamplerJudgesAndTheVerdictSaysSoAndWhy() throws IOException {
         System.setProperty(KernelJudge.MODE_PROPERTY, "sample");
+        System.setProperty(KernelJudge.EVIDENCE_PROPERTY, ""); // sampled on purpose: no evidence for CI to refuse
         assertEquals(JudgeMode.SAMPLE, KernelJudge.mode());
         final InetSocketAddress dropping = peers.dropping();
         final SynSentVerdict verdict;
@@ -136,6 +137,7 @@ class KernelJudgeTest {
             required = asNobody("trace");
             auto = asNobody("auto");
         } else {
+            System.setProperty(KernelJudge.EVIDENCE_PROPERTY, ""); // fails and falls back on purpose
             System.setProperty(KernelJudge.MODE_PROPERTY, "trace");
             required = assertThrows(TraceUnavailableException.class,
                     () -> KernelJudge.watch(List.of(peers.dropping()))).getMessage();
@@ -150,9 +152,12 @@ class KernelJudgeTest {
     private static String asNobody(final String mode) throws Exception {
         final String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         final String classPath = location(KernelJudge.class) + java.io.File.pathSeparator + location(JudgeChild.class);
-        final Process child = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                launcher, "-D" + KernelJudge.MODE_PROPERTY + "=" + mode, "-cp", classPath, JudgeChild.class.getName())
-                .redirectErrorStream(true).start();
+        final ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", launcher, "-D" + KernelJudge.MODE_PROPERTY + "=" + mode,
+                "-D" + KernelJudge.EVIDENCE_PROPERTY + "=", "-cp", classPath, JudgeChild.class.getName())
+                .redirectErrorStream(true);
+        builder.environment().remove(KernelJudge.MODE_VARIABLE);
+        final Process child = builder.start();
         final String output = new String(child.getInputStream().readAllBytes());
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), output);
         if (mode.equals("trace")) {

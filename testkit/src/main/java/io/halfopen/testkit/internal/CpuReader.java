@@ -14,7 +14,8 @@ import java.util.concurrent.locks.LockSupport;
  * (the kernel blocks it while the buffer is empty), which is decoded into a batch of transitions towards the
  * watched destinations and handed to {@link #drainTo}. After a page that was not full the reader pauses
  * {@value #PACING_MICROS} µs, so that a trickle of events costs one wake-up per pause rather than one per event,
- * unless someone {@link #hurry() hurries} it. Closing the channel (from any thread) ends the blocked read.
+ * unless someone {@link #hurry() hurries} it. Closing the channel (from any thread) ends the blocked read, and
+ * only that ends the reader: a read that returns nothing is retried.
  *
  * <p>Thread-safety: one daemon thread reads; {@link #drainTo}, {@link #records()} and {@link #hurry()} may be
  * called from any thread. {@link #records()} is written after the page's batch is in the pending store, so
@@ -35,6 +36,7 @@ final class CpuReader {
     private final Object lock = new Object();
     private final EventColumns pending = new EventColumns(); // guarded by lock
     private volatile long records;
+    private volatile long emptyReads;
     private volatile long lostInPages;
     private volatile boolean lossUncounted;
     private volatile boolean hurried;
@@ -70,7 +72,11 @@ final class CpuReader {
                 page.clear();
                 while (page.hasRemaining()) {
                     if (channel.read(page) < 0) {
-                        return;
+                        // The kernel returns 0 bytes, without blocking, when it cannot hand out the reader page
+                        // at the moment although the buffer is not empty (seen while a network namespace was
+                        // torn down): not the end, which only close() makes. Try again shortly.
+                        emptyReads++;
+                        LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(hurried ? 50 : PACING_MICROS));
                     }
                 }
                 page.flip();
@@ -116,6 +122,11 @@ final class CpuReader {
     /** @return data records decoded so far, of any event */
     long records() {
         return records;
+    }
+
+    /** @return reads that returned nothing without blocking (the kernel could not hand a page out then) */
+    long emptyReads() {
+        return emptyReads;
     }
 
     /** @return events the page headers said were lost */

@@ -157,6 +157,27 @@ public final class TraceInstance {
     }
 
     /**
+     * @param lines how many lines at most
+     * @return the first unread records of every CPU as tracefs prints them (its {@code trace} file, which does
+     *         not consume them), for a diagnosis
+     */
+    String unread(final int lines) {
+        try {
+            final String[] all = TraceFs.read(dir.resolve("trace")).split("\n");
+            final StringBuilder text = new StringBuilder();
+            int shown = 0;
+            for (final String line : all) {
+                if (!line.startsWith("#") && !line.isBlank() && shown++ < lines) {
+                    text.append("\n  ").append(line.strip());
+                }
+            }
+            return text.length() == 0 ? "(none)" : text.toString();
+        } catch (final IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /**
      * Removes the instance: closes its readers, disables the tracepoint, deletes the directory (retrying while
      * a closing reader still holds a file). Idempotent; never throws.
      */

@@ -125,13 +125,17 @@ public final class TraceSession {
                         throw new IllegalStateException("the trace reader of cpu " + reader.cpu() + " failed",
                                 reader.failure());
                     }
+                    if (!reader.alive()) {
+                        throw new IllegalStateException("the trace reader of cpu " + reader.cpu() + " ended");
+                    }
                     final Map<String, Long> stats = instance.stats(reader.cpu());
                     final long unread = stats.getOrDefault("entries", 0L);
                     final long handedOut = stats.getOrDefault("read events", 0L);
                     if (unread > 0 || reader.records() != handedOut) {
                         caughtUp = false;
                         behind.append(" cpu").append(reader.cpu()).append(": ").append(unread).append(" unread, ")
-                                .append(handedOut).append(" handed out, ").append(reader.records()).append(" decoded;");
+                                .append(handedOut).append(" handed out, ").append(reader.records())
+                                .append(" decoded, ").append(reader.emptyReads()).append(" empty reads;");
                     }
                 }
                 if (caughtUp) {
@@ -139,7 +143,8 @@ public final class TraceSession {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("the trace readers did not catch up within "
-                            + TimeUnit.NANOSECONDS.toSeconds(CATCH_UP_TIMEOUT_NANOS) + " s:" + behind);
+                            + TimeUnit.NANOSECONDS.toSeconds(CATCH_UP_TIMEOUT_NANOS) + " s:" + behind
+                            + " unread, as tracefs prints them: " + instance.unread(10));
                 }
                 LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(50)); // the readers run on their own threads
             }

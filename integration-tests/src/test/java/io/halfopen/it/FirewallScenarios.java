@@ -385,7 +385,9 @@ abstract class FirewallScenarios {
      * @throws InterruptedException if interrupted
      */
     Storm fireAndAwait(final HalfOpenLimiter limiter, final List<Target> targets) throws InterruptedException {
-        final SynSentWatch watch = KernelJudge.watcher().label(limiter.name()).watch(Target.endpoints(targets));
+        final String setup = getClass().getSimpleName();
+        final String label = limiter.name().startsWith(setup) ? limiter.name() : setup + "-" + limiter.name();
+        final SynSentWatch watch = KernelJudge.watcher().label(label).watch(Target.endpoints(targets));
         final long start = System.nanoTime();
         final List<NettyConnects.Connect> connects;
         try (watch; NettyConnects client = new NettyConnects(limiter)) {

@@ -224,48 +224,75 @@ public final class SynSentLedger {
             return timeline.size();
         }
 
-        /** @param i a transition @return its trace time */
+        /**
+         * @param i a transition
+         * @return its trace time
+         */
         public long nanos(final int i) {
             return timeline.nanos(i);
         }
 
-        /** @param i a transition @return its socket's kernel address */
+        /**
+         * @param i a transition
+         * @return its socket's kernel address
+         */
         public long socket(final int i) {
             return timeline.socket(i);
         }
 
-        /** @param i a transition @return its destination index */
+        /**
+         * @param i a transition
+         * @return its destination index
+         */
         public int destination(final int i) {
             return timeline.destination(i);
         }
 
-        /** @param i a transition @return whether the socket entered SYN_SENT (else it left) */
+        /**
+         * @param i a transition
+         * @return whether the socket entered SYN_SENT (else it left)
+         */
         public boolean entered(final int i) {
             return timeline.kind(i) == Timeline.ENTERED;
         }
 
-        /** @param i a transition @return whether the socket left without having entered during the watch */
+        /**
+         * @param i a transition
+         * @return whether the socket left without having entered during the watch
+         */
         public boolean unseenEntry(final int i) {
             return timeline.kind(i) == Timeline.LEFT_UNSEEN;
         }
 
-        /** @param i a transition @return the state it came from (entering) or went to (leaving) */
+        /**
+         * @param i a transition
+         * @return the state it came from (entering) or went to (leaving)
+         */
         public int otherState(final int i) {
             final int info = timeline.info(i);
             return entered(i) ? EventColumns.oldState(info) : EventColumns.newState(info);
         }
 
-        /** @param i a transition @return the socket's local port (0 before it was bound) */
+        /**
+         * @param i a transition
+         * @return the socket's local port (0 before it was bound)
+         */
         public int localPort(final int i) {
             return EventColumns.localPort(timeline.info(i));
         }
 
-        /** @param i a transition @return the exact count towards all destinations just after it */
+        /**
+         * @param i a transition
+         * @return the exact count towards all destinations just after it
+         */
         public int count(final int i) {
             return counts[i];
         }
 
-        /** @param i a transition @return the exact count towards its destination just after it */
+        /**
+         * @param i a transition
+         * @return the exact count towards its destination just after it
+         */
         public int destinationCount(final int i) {
             return destinationCounts[i];
         }

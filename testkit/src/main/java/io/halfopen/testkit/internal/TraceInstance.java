@@ -114,7 +114,11 @@ public final class TraceInstance {
         return 4096; // kernels before 6.8: one page
     }
 
-    /** Makes {@code user} (a reader of the instance's files) closed before the instance is removed. */
+    /**
+     * Makes {@code user} (a reader of the instance's files) closed before the instance is removed.
+     *
+     * @param user what to close
+     */
     public synchronized void closeBeforeRemoval(final AutoCloseable user) {
         users.add(user);
     }

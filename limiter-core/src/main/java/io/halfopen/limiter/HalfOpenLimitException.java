@@ -16,8 +16,11 @@ public class HalfOpenLimitException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient InetSocketAddress remote;
+    /** The limit in force. */
     private final int maxHalfOpen;
+    /** How many attempts were waiting when this one failed. */
     private final int queued;
+    /** How long this attempt had waited. */
     private final Duration waited;
 
     /**

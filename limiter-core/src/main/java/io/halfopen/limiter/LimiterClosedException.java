@@ -8,6 +8,7 @@ public final class LimiterClosedException extends HalfOpenLimitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The name of the limiter that was closed. */
     private final String limiterName;
 
     /**

@@ -8,6 +8,7 @@ public final class QueueFullException extends HalfOpenLimitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The queue bound that was reached. */
     private final int maxQueued;
 
     /**

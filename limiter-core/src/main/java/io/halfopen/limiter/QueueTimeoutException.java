@@ -8,6 +8,7 @@ public final class QueueTimeoutException extends HalfOpenLimitException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The timeout that expired. */
     private final Duration timeout;
 
     /**

@@ -151,7 +151,48 @@ class KernelJudgeTest {
 
     private static String asNobody(final String mode) throws Exception {
         final String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        final String classPath = location(KernelJudge.class) + java.io.File.pathSeparator + location(JudgeChild.class);
+        final Path readable = Files.createTempDirectory("halfopen-judge-child-");
+        try {
+            final String classPath = readableCopy(location(KernelJudge.class), readable.resolve("classes"))
+                    + java.io.File.pathSeparator
+                    + readableCopy(location(JudgeChild.class), readable.resolve("test-classes"));
+            return asNobody(mode, launcher, classPath);
+        } finally {
+            try (Stream<Path> files = Files.walk(readable)) {
+                for (final Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies a class tree where {@code nobody} can read it: the build's own directories may sit under a private
+     * temporary directory (a fresh clone in {@code mktemp -d}).
+     */
+    private static Path readableCopy(final Path from, final Path to) throws IOException {
+        final java.util.Set<java.nio.file.attribute.PosixFilePermission> directory =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x");
+        final java.util.Set<java.nio.file.attribute.PosixFilePermission> file =
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(to.getParent(), directory);
+        try (Stream<Path> tree = Files.walk(from)) {
+            for (final Path source : tree.toList()) {
+                final Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                    Files.setPosixFilePermissions(target, directory);
+                } else {
+                    Files.copy(source, target);
+                    Files.setPosixFilePermissions(target, file);
+                }
+            }
+        }
+        return to;
+    }
+
+    private static String asNobody(final String mode, final String launcher, final String classPath)
+            throws Exception {
         final ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=65534", "--regid=65534",
                 "--clear-groups", launcher, "-D" + KernelJudge.MODE_PROPERTY + "=" + mode,
                 "-D" + KernelJudge.EVIDENCE_PROPERTY + "=", "-cp", classPath, JudgeChild.class.getName())
@@ -168,7 +209,7 @@ class KernelJudgeTest {
         return output;
     }
 
-    private static String location(final Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    private static Path location(final Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -22,7 +22,7 @@ public enum Judge {
         this.words = words;
     }
 
-    /** @return how a verdict names this judge: "traced, exact" or "sampled" */
+    /** {@return how a verdict names this judge: "traced, exact" or "sampled"} */
     public String words() {
         return words;
     }

@@ -86,13 +86,14 @@ public final class KernelJudge {
         return new Watcher().label(caller()).watchPorts(ports);
     }
 
-    /** @return a watcher with options: a label, no sampler beside the trace */
+    /** {@return a watcher with options: a label, no sampler beside the trace} */
     public static Watcher watcher() {
         return new Watcher().label(caller());
     }
 
     /**
-     * @return the mode in force now, from {@value #MODE_PROPERTY}, {@value #MODE_VARIABLE} or {@code CI}
+     * {@return the mode in force now, from {@value #MODE_PROPERTY}, {@value #MODE_VARIABLE} or {@code CI}}
+     *
      * @throws IllegalArgumentException if the property or variable names no mode
      */
     public static JudgeMode mode() {
@@ -112,7 +113,7 @@ public final class KernelJudge {
     }
 
     /**
-     * @return empty if the exact trace can judge in this process; else what is missing
+     * {@return empty if the exact trace can judge in this process; else what is missing}
      */
     public static Optional<String> traceUnavailableBecause() {
         return SynSentTrace.unavailableBecause();
@@ -140,9 +141,10 @@ public final class KernelJudge {
         }
 
         /**
+         * {@return this}
+         *
          * @param label what is watched, for the verdict, its messages and the evidence file (default: the
          *              calling class and method)
-         * @return this
          */
         public Watcher label(final String label) {
             if (label == null || label.isBlank()) {
@@ -153,9 +155,10 @@ public final class KernelJudge {
         }
 
         /**
+         * {@return this}
+         *
          * @param beside whether the sampler runs beside the trace, for its figures (default true); where the
          *               sampler judges, it always runs
-         * @return this
          */
         public Watcher samplerBeside(final boolean beside) {
             this.samplerBeside = beside;
@@ -163,8 +166,9 @@ public final class KernelJudge {
         }
 
         /**
+         * {@return the running watch}
+         *
          * @param peers the peers, resolved
-         * @return the running watch
          * @see KernelJudge#watch(Collection)
          */
         public SynSentWatch watch(final Collection<InetSocketAddress> peers) {
@@ -172,8 +176,9 @@ public final class KernelJudge {
         }
 
         /**
+         * {@return the running watch}
+         *
          * @param ports the peers' ports
-         * @return the running watch
          * @see KernelJudge#watchPorts(Collection)
          */
         public SynSentWatch watchPorts(final Collection<Integer> ports) {

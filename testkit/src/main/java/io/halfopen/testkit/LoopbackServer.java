@@ -77,7 +77,7 @@ public final class LoopbackServer implements AutoCloseable {
         }
     }
 
-    /** @return a builder: one thread, backlog {@value #DEFAULT_BACKLOG}, 127.0.0.1, children only accepted */
+    /** {@return a builder: one thread, backlog {@value #DEFAULT_BACKLOG}, 127.0.0.1, children only accepted} */
     public static Builder builder() {
         return new Builder();
     }
@@ -94,17 +94,17 @@ public final class LoopbackServer implements AutoCloseable {
         return builder().childPipeline(pipeline -> pipeline.addLast(handlers)).start();
     }
 
-    /** @return the address the server listens on */
+    /** {@return the address the server listens on} */
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
     }
 
-    /** @return children accepted so far */
+    /** {@return children accepted so far} */
     public long accepted() {
         return accepted.get();
     }
 
-    /** @return children accepted and not yet closed */
+    /** {@return children accepted and not yet closed} */
     public int open() {
         return open.get();
     }
@@ -149,8 +149,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         /**
+         * {@return this}
+         *
          * @param threads event loop threads, accepting and serving (default 1)
-         * @return this
          */
         public Builder threads(final int threads) {
             if (threads < 1) {
@@ -161,8 +162,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         /**
+         * {@return this}
+         *
          * @param backlog the accept-queue length (default {@value #DEFAULT_BACKLOG})
-         * @return this
          */
         public Builder backlog(final int backlog) {
             if (backlog < 1) {
@@ -173,8 +175,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         /**
+         * {@return this}
+         *
          * @param address a loopback address (default 127.0.0.1)
-         * @return this
          */
         public Builder address(final InetAddress address) {
             if (!address.isLoopbackAddress()) {
@@ -185,8 +188,9 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         /**
+         * {@return this}
+         *
          * @param threadName the event loop threads' name prefix (default "loopback-server")
-         * @return this
          */
         public Builder threadName(final String threadName) {
             this.threadName = Objects.requireNonNull(threadName, "threadName");
@@ -194,15 +198,16 @@ public final class LoopbackServer implements AutoCloseable {
         }
 
         /**
+         * {@return this}
+         *
          * @param childPipeline builds each accepted child's pipeline, on its event loop
-         * @return this
          */
         public Builder childPipeline(final Consumer<ChannelPipeline> childPipeline) {
             this.childPipeline = Objects.requireNonNull(childPipeline, "childPipeline");
             return this;
         }
 
-        /** @return the listening server */
+        /** {@return the listening server} */
         public LoopbackServer start() {
             return new LoopbackServer(this);
         }

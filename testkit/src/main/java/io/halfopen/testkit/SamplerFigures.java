@@ -18,7 +18,7 @@ public record SamplerFigures(int onePeak, int twoPeak, long samples, double samp
                 sampler.samplesPerSecond(), sampler.peakSeenTwiceSockets());
     }
 
-    /** @return e.g. "sampled: 11 in one sample, 10 in two in a row; 1234 samples at 650/s" */
+    /** {@return e.g. "sampled: 11 in one sample, 10 in two in a row; 1234 samples at 650/s"} */
     public String describe() {
         return String.format(Locale.ROOT, "sampled: %d in one sample, %d in two in a row; %d samples at %.0f/s",
                 onePeak, twoPeak, samples, samplesPerSecond);

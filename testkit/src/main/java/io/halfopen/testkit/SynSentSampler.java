@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>What a sample costs: each read of a table walks the kernel's whole established-connections hash (262,144
  * buckets on a 24 GiB machine), about a millisecond per table whatever it holds. So with exact peers a table's
- * last, empty {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers ({@link #startTowards}) only
+ * last, empty {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers
+ * ({@link #startTowards}) only
  * {@code /proc/net/tcp6} is read on every sample, since the JDK's and Netty's sockets are dual-stack and list
  * their IPv4 connects there; {@code /proc/net/tcp} is read every {@value #IPV4_TABLE_CHECK_EVERY}th sample,
  * and on every sample from the first one that finds a watched socket in it (IPv4-only sockets, e.g. with
@@ -457,7 +458,7 @@ public final class SynSentSampler implements AutoCloseable {
         return this;
     }
 
-    /** @return the most SYN_SENT sockets seen in one sample */
+    /** {@return the most SYN_SENT sockets seen in one sample} */
     public int peak() {
         return peak;
     }
@@ -474,33 +475,33 @@ public final class SynSentSampler implements AutoCloseable {
         return peakSeenTwice;
     }
 
-    /** @return the {@code /proc} lines of the sockets behind {@link #peakSeenTwice()} */
+    /** {@return the {@code /proc} lines of the sockets behind {@link #peakSeenTwice()}} */
     public String peakSeenTwiceSockets() {
         return peakSeenTwiceSockets;
     }
 
-    /** @return the {@code /proc} lines of the sockets counted in the first sample that saw the peak */
+    /** {@return the {@code /proc} lines of the sockets counted in the first sample that saw the peak} */
     public String peakSockets() {
         return peakSockets;
     }
 
-    /** @return the count in the latest sample */
+    /** {@return the count in the latest sample} */
     public int last() {
         return last;
     }
 
-    /** @return how many samples were taken */
+    /** {@return how many samples were taken} */
     public long samples() {
         return samples;
     }
 
-    /** @return samples taken per second, from the first sample to {@link #stop()} (0 while running) */
+    /** {@return samples taken per second, from the first sample to {@link #stop()} (0 while running)} */
     public double samplesPerSecond() {
         final long elapsed = endNanos - startNanos;
         return endNanos == 0 || elapsed <= 0 ? 0 : samples * 1e9 / elapsed;
     }
 
-    /** @return how many samples saw at least one SYN_SENT socket */
+    /** {@return how many samples saw at least one SYN_SENT socket} */
     public long nonZeroSamples() {
         return nonZeroSamples;
     }

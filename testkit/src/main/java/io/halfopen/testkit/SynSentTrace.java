@@ -117,8 +117,9 @@ public final class SynSentTrace implements AutoCloseable {
     }
 
     /**
+     * {@return the sockets in SYN_SENT towards it now, exactly}
+     *
      * @param peer one of the watched peers
-     * @return the sockets in SYN_SENT towards it now, exactly
      * @throws IllegalArgumentException if it is not watched
      */
     public int countNow(final InetSocketAddress peer) {
@@ -130,7 +131,7 @@ public final class SynSentTrace implements AutoCloseable {
         return session.countNow(index);
     }
 
-    /** @return when tracing began, in {@link System#nanoTime()} (the trace's own clock) */
+    /** {@return when tracing began, in {@link System#nanoTime()} (the trace's own clock)} */
     public long startNanos() {
         return session.startNanos();
     }

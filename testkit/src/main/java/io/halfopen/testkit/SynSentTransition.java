@@ -28,7 +28,7 @@ public record SynSentTransition(Duration at, InetSocketAddress destination, bool
         return state >= 0 && state < STATES.length ? STATES[state] : Integer.toString(state);
     }
 
-    /** @return one line, e.g. {@code +1203.456 ms  enter 127.0.0.1:4000 from CLOSE  now 10 (3 to it)  sk ffff...} */
+    /** {@return one line, e.g. {@code +1203.456 ms  enter 127.0.0.1:4000 from CLOSE  now 10 (3 to it)  sk ffff...}} */
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "+%10.3f ms  %s %s %s %s%s  now %d (%d to it)  sk %x%s",

@@ -49,32 +49,32 @@ public final class SynSentVerdict {
         }
     }
 
-    /** @return what was watched, e.g. the test's name */
+    /** {@return what was watched, e.g. the test's name} */
     public String label() {
         return label;
     }
 
-    /** @return the judge behind {@link #peak()} */
+    /** {@return the judge behind {@link #peak()}} */
     public Judge judge() {
         return judge;
     }
 
-    /** @return how long the watch ran */
+    /** {@return how long the watch ran} */
     public Duration watched() {
         return watched;
     }
 
     /**
-     * @return the most sockets in SYN_SENT at once towards the peers: exact when traced; when sampled, the most
-     *         seen by two samples in a row
+     * {@return the most sockets in SYN_SENT at once towards the peers: exact when traced; when sampled, the most seen
+     * by two samples in a row}
      */
     public int peak() {
         return judge == Judge.TRACED ? traced.peak() : sampler.twoPeak();
     }
 
     /**
-     * @return the traced peak per destination (every watched peer, 0 if none was seen), in the order watched;
-     *         empty when sampled (the sampler counts all peers together)
+     * {@return the traced peak per destination (every watched peer, 0 if none was seen), in the order watched; empty
+     * when sampled (the sampler counts all peers together)}
      */
     public Map<InetSocketAddress, Integer> peakByDestination() {
         if (traced == null) {
@@ -87,7 +87,7 @@ public final class SynSentVerdict {
         return Collections.unmodifiableMap(peaks);
     }
 
-    /** @return every traced transition in kernel order, with the exact counts after it; empty when sampled */
+    /** {@return every traced transition in kernel order, with the exact counts after it; empty when sampled} */
     public List<SynSentTransition> timeline() {
         if (traced == null) {
             return List.of();
@@ -113,50 +113,52 @@ public final class SynSentVerdict {
     }
 
     /**
-     * @return traced: sockets that left SYN_SENT during the watch having entered it before (counted from the
-     *         start until they left); sampled: 0
+     * {@return traced: sockets that left SYN_SENT during the watch having entered it before (counted from the start
+     * until they left); sampled: 0}
      */
     public int alreadyInSynSent() {
         return traced == null ? 0 : traced.alreadyInSynSent();
     }
 
-    /** @return traced: sockets that entered SYN_SENT during the watch and were still in it when it stopped */
+    /** {@return traced: sockets that entered SYN_SENT during the watch and were still in it when it stopped} */
     public int leftInSynSent() {
         return traced == null ? 0 : traced.leftInSynSent();
     }
 
-    /** @return what the sampler saw, whether it judged or ran beside the trace */
+    /** {@return what the sampler saw, whether it judged or ran beside the trace} */
     public Optional<SamplerFigures> sampler() {
         return Optional.ofNullable(sampler);
     }
 
-    /** @return why the trace did not judge (the sampler did instead), if it did not */
+    /** {@return why the trace did not judge (the sampler did instead), if it did not} */
     public Optional<String> fallbackReason() {
         return Optional.ofNullable(fallback);
     }
 
-    /** @return e.g. {@code peak 10 (traced, exact)} or {@code peak 10 (sampled)} */
+    /** {@return e.g. {@code peak 10 (traced, exact)} or {@code peak 10 (sampled)}} */
     public String describe() {
         return "peak " + peak() + " (" + judge.words() + ")";
     }
 
     /**
+     * {@return e.g. {@code peak 10 (traced, exact; limit 10)} or {@code peak 10 (sampled; limit 10)}}
+     *
      * @param limit the limit the peers were connected under
-     * @return e.g. {@code peak 10 (traced, exact; limit 10)} or {@code peak 10 (sampled; limit 10)}
      */
     public String describe(final int limit) {
         return "peak " + peak() + " (" + judge.words() + "; limit " + limit + ")";
     }
 
     /**
+     * {@return {@link #describe(int)} with the sampler's figures, the transitions and anything unusual}
+     *
      * @param limit the limit
-     * @return {@link #describe(int)} with the sampler's figures, the transitions and anything unusual
      */
     public String summary(final int limit) {
         return describe(limit) + details();
     }
 
-    /** @return {@link #describe()} with the sampler's figures, the transitions and anything unusual */
+    /** {@return {@link #describe()} with the sampler's figures, the transitions and anything unusual} */
     public String summary() {
         return describe() + details();
     }
@@ -187,10 +189,10 @@ public final class SynSentVerdict {
     }
 
     /**
+     * {@return the traced transitions around the moment the peak was first reached, one per line; empty when sampled}
+     *
      * @param before transitions to show before the peak
      * @param after  transitions to show after it
-     * @return the traced transitions around the moment the peak was first reached, one per line; empty when
-     *         sampled
      */
     public String timelineAroundPeak(final int before, final int after) {
         if (traced == null || traced.size() == 0) {
@@ -219,7 +221,8 @@ public final class SynSentVerdict {
     /**
      * Asserts the kernel never held more than {@code limit} sockets in SYN_SENT towards the peers. Traced: the
      * exact peak, with the transitions around the first moment it was exceeded in the message. Sampled: the
-     * peak seen by two samples in a row, and the sampler must have watched at {@value KernelJudge#MIN_SAMPLES_PER_SECOND}
+     * peak seen by two samples in a row, and the sampler must have watched at
+     * {@value KernelJudge#MIN_SAMPLES_PER_SECOND}
      * samples a second or faster, {@value KernelJudge#MIN_SAMPLES} samples at least (a slower one may have missed
      * a peak).
      *
@@ -246,7 +249,8 @@ public final class SynSentVerdict {
             throw new AssertionError(label + ": the kernel showed more sockets in SYN_SENT than the limit in two"
                     + " samples in a row: " + summary(limit) + "\n" + sampler.peakSockets());
         }
-        if (sampler.samplesPerSecond() < KernelJudge.MIN_SAMPLES_PER_SECOND || sampler.samples() < KernelJudge.MIN_SAMPLES) {
+        if (sampler.samplesPerSecond() < KernelJudge.MIN_SAMPLES_PER_SECOND
+                || sampler.samples() < KernelJudge.MIN_SAMPLES) {
             throw new AssertionError(label + ": the sampler watched too slowly to judge (at least "
                     + KernelJudge.MIN_SAMPLES + " samples at " + KernelJudge.MIN_SAMPLES_PER_SECOND
                     + "/s): " + summary(limit));

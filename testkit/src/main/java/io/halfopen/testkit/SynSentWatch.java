@@ -49,12 +49,12 @@ public final class SynSentWatch implements AutoCloseable {
         this.startNanos = System.nanoTime();
     }
 
-    /** @return the judge that will give the verdict */
+    /** {@return the judge that will give the verdict} */
     public Judge judge() {
         return trace != null ? Judge.TRACED : Judge.SAMPLED;
     }
 
-    /** @return what is watched */
+    /** {@return what is watched} */
     public String label() {
         return label;
     }
@@ -75,8 +75,9 @@ public final class SynSentWatch implements AutoCloseable {
     }
 
     /**
+     * {@return the sockets in SYN_SENT towards it now}
+     *
      * @param peer one of the watched peers (exact peers only)
-     * @return the sockets in SYN_SENT towards it now
      * @throws IllegalArgumentException if the watch is on ports, or the peer is not watched
      */
     public int countNow(final InetSocketAddress peer) {

@@ -112,39 +112,39 @@ final class CpuReader {
     }
 
     /**
-     * @return the lock the reader takes to hand over each decoded page; whoever holds it stops the reader after
-     *         its current page (the loss test fills the buffer that way)
+     * {@return the lock the reader takes to hand over each decoded page; whoever holds it stops the reader after its
+     * current page (the loss test fills the buffer that way)}
      */
     Object handOverLock() {
         return lock;
     }
 
-    /** @return data records decoded so far, of any event */
+    /** {@return data records decoded so far, of any event} */
     long records() {
         return records;
     }
 
-    /** @return reads that returned nothing without blocking (the kernel could not hand a page out then) */
+    /** {@return reads that returned nothing without blocking (the kernel could not hand a page out then)} */
     long emptyReads() {
         return emptyReads;
     }
 
-    /** @return events the page headers said were lost */
+    /** {@return events the page headers said were lost} */
     long lostInPages() {
         return lostInPages;
     }
 
-    /** @return whether a page said events were lost without saying how many */
+    /** {@return whether a page said events were lost without saying how many} */
     boolean lossUncounted() {
         return lossUncounted;
     }
 
-    /** @return what ended the reader abnormally, or null */
+    /** {@return what ended the reader abnormally, or null} */
     Throwable failure() {
         return failure;
     }
 
-    /** @return whether the reading thread still runs */
+    /** {@return whether the reading thread still runs} */
     boolean alive() {
         return thread.isAlive();
     }

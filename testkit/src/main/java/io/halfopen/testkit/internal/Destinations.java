@@ -39,8 +39,9 @@ public final class Destinations {
     }
 
     /**
+     * {@return destinations that are exactly these peers}
+     *
      * @param peers the peers, resolved; IPv4 peers also match dual-stack sockets' IPv4-mapped destinations
-     * @return destinations that are exactly these peers
      * @throws IllegalArgumentException if there are none, or one is unresolved or has port 0
      */
     public static Destinations exactly(final Collection<InetSocketAddress> peers) {
@@ -65,8 +66,9 @@ public final class Destinations {
     }
 
     /**
+     * {@return destinations that are every address on these ports}
+     *
      * @param ports the peers' ports
-     * @return destinations that are every address on these ports
      * @throws IllegalArgumentException if there are none, or one is not a port
      */
     public static Destinations onPorts(final Collection<Integer> ports) {
@@ -142,24 +144,25 @@ public final class Destinations {
     }
 
     /**
+     * {@return its destination}
+     *
      * @param index an index from {@link #index}
-     * @return its destination
      */
     public InetSocketAddress get(final int index) {
         return destinations.get(index);
     }
 
-    /** @return the destinations indexed so far (all the peers, in exact mode), in index order */
+    /** {@return the destinations indexed so far (all the peers, in exact mode), in index order} */
     public List<InetSocketAddress> all() {
         return new ArrayList<>(destinations);
     }
 
-    /** @return whether these are exact peers rather than ports */
+    /** {@return whether these are exact peers rather than ports} */
     public boolean exact() {
         return exact;
     }
 
-    /** @return the ports watched, ascending */
+    /** {@return the ports watched, ascending} */
     public Set<Integer> ports() {
         return ports;
     }

@@ -47,6 +47,8 @@ public final class RingBufferPages {
     private final EventLayout event;
 
     /**
+     * Creates a decoder for one kernel's layouts.
+     *
      * @param pages the page layout
      * @param event the tracepoint's record layout
      */

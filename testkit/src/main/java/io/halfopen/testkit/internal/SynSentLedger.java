@@ -33,6 +33,8 @@ public final class SynSentLedger {
     private long doubleEntries;
 
     /**
+     * Creates an empty ledger.
+     *
      * @param destinations the watched destinations
      * @param cpus         how many CPU backlogs (the highest CPU number + 1)
      */
@@ -87,7 +89,8 @@ public final class SynSentLedger {
         }
         lastNanos = Math.max(lastNanos, nanos);
         if (destination >= destinationCounts.length) {
-            destinationCounts = Arrays.copyOf(destinationCounts, Math.max(destination + 1, destinationCounts.length * 2));
+            destinationCounts = Arrays.copyOf(destinationCounts,
+                    Math.max(destination + 1, destinationCounts.length * 2));
         }
         if (EventColumns.newState(info) == TCP_SYN_SENT) {
             if (open.putIfAbsent(socket, destination) != null) {
@@ -110,25 +113,26 @@ public final class SynSentLedger {
         }
     }
 
-    /** @return sockets in SYN_SENT now (as far as processed) that entered it during the watch */
+    /** {@return sockets in SYN_SENT now (as far as processed) that entered it during the watch} */
     int count() {
         return count;
     }
 
     /**
+     * {@return sockets in SYN_SENT towards it now (as far as processed) that entered it during the watch}
+     *
      * @param destination a destination index
-     * @return sockets in SYN_SENT towards it now (as far as processed) that entered it during the watch
      */
     int count(final int destination) {
         return destination < destinationCounts.length ? destinationCounts[destination] : 0;
     }
 
-    /** @return transitions that arrived after a later one had been applied (must be 0) */
+    /** {@return transitions that arrived after a later one had been applied (must be 0)} */
     long lateTransitions() {
         return lateTransitions;
     }
 
-    /** @return sockets seen entering SYN_SENT twice without leaving it (must be 0) */
+    /** {@return sockets seen entering SYN_SENT twice without leaving it (must be 0)} */
     long doubleEntries() {
         return doubleEntries;
     }
@@ -191,82 +195,89 @@ public final class SynSentLedger {
             peakIndex = topIndex;
         }
 
-        /** @return the most sockets in SYN_SENT at once */
+        /** {@return the most sockets in SYN_SENT at once} */
         public int peak() {
             return peak;
         }
 
-        /** @return the transition that first reached the peak, or -1 if it was held from the start */
+        /** {@return the transition that first reached the peak, or -1 if it was held from the start} */
         public int peakIndex() {
             return peakIndex;
         }
 
         /**
+         * {@return the most sockets in SYN_SENT towards it at once}
+         *
          * @param destination a destination index
-         * @return the most sockets in SYN_SENT towards it at once
          */
         public int destinationPeak(final int destination) {
             return destination < destinationPeaks.length ? destinationPeaks[destination] : 0;
         }
 
-        /** @return sockets that left SYN_SENT during the watch without having entered it during the watch */
+        /** {@return sockets that left SYN_SENT during the watch without having entered it during the watch} */
         public int alreadyInSynSent() {
             return alreadyInSynSent;
         }
 
-        /** @return sockets that entered SYN_SENT during the watch and were still in it at its end */
+        /** {@return sockets that entered SYN_SENT during the watch and were still in it at its end} */
         public int leftInSynSent() {
             return leftInSynSent;
         }
 
-        /** @return how many transitions */
+        /** {@return how many transitions} */
         public int size() {
             return timeline.size();
         }
 
         /**
+         * {@return its trace time}
+         *
          * @param i a transition
-         * @return its trace time
          */
         public long nanos(final int i) {
             return timeline.nanos(i);
         }
 
         /**
+         * {@return its socket's kernel address}
+         *
          * @param i a transition
-         * @return its socket's kernel address
          */
         public long socket(final int i) {
             return timeline.socket(i);
         }
 
         /**
+         * {@return its destination index}
+         *
          * @param i a transition
-         * @return its destination index
          */
         public int destination(final int i) {
             return timeline.destination(i);
         }
 
         /**
+         * {@return whether the socket entered SYN_SENT (else it left)}
+         *
          * @param i a transition
-         * @return whether the socket entered SYN_SENT (else it left)
          */
         public boolean entered(final int i) {
             return timeline.kind(i) == Timeline.ENTERED;
         }
 
         /**
+         * {@return whether the socket left without having entered during the watch}
+         *
          * @param i a transition
-         * @return whether the socket left without having entered during the watch
          */
         public boolean unseenEntry(final int i) {
             return timeline.kind(i) == Timeline.LEFT_UNSEEN;
         }
 
         /**
+         * {@return the state it came from (entering) or went to (leaving)}
+         *
          * @param i a transition
-         * @return the state it came from (entering) or went to (leaving)
          */
         public int otherState(final int i) {
             final int info = timeline.info(i);
@@ -274,24 +285,27 @@ public final class SynSentLedger {
         }
 
         /**
+         * {@return the socket's local port (0 before it was bound)}
+         *
          * @param i a transition
-         * @return the socket's local port (0 before it was bound)
          */
         public int localPort(final int i) {
             return EventColumns.localPort(timeline.info(i));
         }
 
         /**
+         * {@return the exact count towards all destinations just after it}
+         *
          * @param i a transition
-         * @return the exact count towards all destinations just after it
          */
         public int count(final int i) {
             return counts[i];
         }
 
         /**
+         * {@return the exact count towards its destination just after it}
+         *
          * @param i a transition
-         * @return the exact count towards its destination just after it
          */
         public int destinationCount(final int i) {
             return destinationCounts[i];

@@ -3,8 +3,8 @@ package io.halfopen.testkit.internal;
 import java.util.Arrays;
 
 /**
- * Every applied transition of one watch, in time order, as columns (about 40 bytes each), with the running
- * counts just after it.
+ * Every applied transition of one watch, in time order: the transitions themselves ({@link EventColumns}) and,
+ * beside them, what kind each was and the running counts just after it (about 40 bytes a transition in all).
  *
  * <p>Not thread-safe: owned by the {@link SynSentLedger}, then read-only in its result.
  */
@@ -14,55 +14,43 @@ final class Timeline {
     static final byte LEFT = 2;
     static final byte LEFT_UNSEEN = 3;
 
-    private long[] nanos = new long[256];
-    private long[] sockets = new long[256];
-    private int[] destinations = new int[256];
-    private int[] infos = new int[256];
+    private final EventColumns transitions = new EventColumns();
     private int[] counts = new int[256];
     private int[] destinationCounts = new int[256];
     private byte[] kinds = new byte[256];
-    private int size;
 
     void add(final long when, final long socket, final int destination, final int info, final byte kind,
             final int count, final int destinationCount) {
-        if (size == nanos.length) {
-            final int capacity = size * 2;
-            nanos = Arrays.copyOf(nanos, capacity);
-            sockets = Arrays.copyOf(sockets, capacity);
-            destinations = Arrays.copyOf(destinations, capacity);
-            infos = Arrays.copyOf(infos, capacity);
-            counts = Arrays.copyOf(counts, capacity);
-            destinationCounts = Arrays.copyOf(destinationCounts, capacity);
-            kinds = Arrays.copyOf(kinds, capacity);
+        final int i = transitions.size();
+        if (i == counts.length) {
+            counts = Arrays.copyOf(counts, i * 2);
+            destinationCounts = Arrays.copyOf(destinationCounts, i * 2);
+            kinds = Arrays.copyOf(kinds, i * 2);
         }
-        nanos[size] = when;
-        sockets[size] = socket;
-        destinations[size] = destination;
-        infos[size] = info;
-        counts[size] = count;
-        destinationCounts[size] = destinationCount;
-        kinds[size] = kind;
-        size++;
+        transitions.add(when, socket, destination, info);
+        counts[i] = count;
+        destinationCounts[i] = destinationCount;
+        kinds[i] = kind;
     }
 
     int size() {
-        return size;
+        return transitions.size();
     }
 
     long nanos(final int i) {
-        return nanos[i];
+        return transitions.nanos(i);
     }
 
     long socket(final int i) {
-        return sockets[i];
+        return transitions.socket(i);
     }
 
     int destination(final int i) {
-        return destinations[i];
+        return transitions.destination(i);
     }
 
     int info(final int i) {
-        return infos[i];
+        return transitions.info(i);
     }
 
     byte kind(final int i) {

@@ -150,22 +150,22 @@ public final class TraceFs {
         return -1;
     }
 
-    /** @return the mount point, e.g. {@code /sys/kernel/tracing} */
+    /** {@return the mount point, e.g. {@code /sys/kernel/tracing}} */
     public Path root() {
         return root;
     }
 
-    /** @return where the tracepoint's fields are in its records */
+    /** {@return where the tracepoint's fields are in its records} */
     public EventLayout layout() {
         return layout;
     }
 
-    /** @return the ring buffer's page and event headers */
+    /** {@return the ring buffer's page and event headers} */
     public PageLayout pages() {
         return pages;
     }
 
-    /** @return the instances directory */
+    /** {@return the instances directory} */
     Path instances() {
         return root.resolve("instances");
     }

@@ -83,12 +83,12 @@ public final class TraceInstance {
         return dir.resolve(TraceFs.EVENT).resolve(file);
     }
 
-    /** @return the instance's directory */
+    /** {@return the instance's directory} */
     public Path dir() {
         return dir;
     }
 
-    /** @return each CPU's {@code trace_pipe_raw}, by CPU number */
+    /** {@return each CPU's {@code trace_pipe_raw}, by CPU number} */
     public Map<Integer, Path> cpuPipes() {
         final Map<Integer, Path> pipes = new HashMap<>();
         try (DirectoryStream<Path> cpus = Files.newDirectoryStream(dir.resolve("per_cpu"), "cpu*")) {
@@ -101,7 +101,7 @@ public final class TraceInstance {
         return pipes;
     }
 
-    /** @return the size of one ring-buffer page as {@code trace_pipe_raw} hands it out */
+    /** {@return the size of one ring-buffer page as {@code trace_pipe_raw} hands it out} */
     public int pageBytes() {
         final Path subBuffer = dir.resolve("buffer_subbuf_size_kb");
         if (Files.isReadable(subBuffer)) {
@@ -161,9 +161,10 @@ public final class TraceInstance {
     }
 
     /**
+     * {@return the first unread records of every CPU as tracefs prints them (its {@code trace} file, which does not
+     * consume them), for a diagnosis}
+     *
      * @param lines how many lines at most
-     * @return the first unread records of every CPU as tracefs prints them (its {@code trace} file, which does
-     *         not consume them), for a diagnosis
      */
     String unread(final int lines) {
         try {

@@ -78,14 +78,14 @@ public final class TraceSession {
         }
     }
 
-    /** @return when the trace began recording, in {@link System#nanoTime()} */
+    /** {@return when the trace began recording, in {@link System#nanoTime()}} */
     public long startNanos() {
         return startNanos;
     }
 
     /**
-     * @return the exact number of sockets in SYN_SENT towards the destinations now, counting every transition
-     *         the kernel made before this call
+     * {@return the exact number of sockets in SYN_SENT towards the destinations now, counting every transition the
+     * kernel made before this call}
      */
     public synchronized int countNow() {
         checkRunning();
@@ -96,8 +96,9 @@ public final class TraceSession {
     }
 
     /**
+     * {@return the exact number of sockets in SYN_SENT towards it now}
+     *
      * @param destination a destination index ({@link Destinations#index})
-     * @return the exact number of sockets in SYN_SENT towards it now
      */
     public synchronized int countNow(final int destination) {
         checkRunning();
@@ -211,17 +212,17 @@ public final class TraceSession {
         instance.remove();
     }
 
-    /** @return the CPUs' readers */
+    /** {@return the CPUs' readers} */
     List<CpuReader> readers() {
         return readers;
     }
 
-    /** @return the instance traced into */
+    /** {@return the instance traced into} */
     TraceInstance instance() {
         return instance;
     }
 
-    /** @return the destinations counted */
+    /** {@return the destinations counted} */
     public Destinations destinations() {
         return destinations;
     }

@@ -5,7 +5,11 @@ public final class TraceUnavailable extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    /** @param missing what is missing, e.g. "not root (effective uid 1000)" */
+    /**
+     * Says what is missing.
+     *
+     * @param missing what is missing, e.g. "not root (effective uid 1000)"
+     */
     public TraceUnavailable(final String missing) {
         super(missing, null, false, false);
     }

@@ -10,6 +10,7 @@ import io.halfopen.testkit.KernelJudge;
 import io.halfopen.testkit.LoopbackPeers;
 import io.halfopen.testkit.SynSentVerdict;
 import io.halfopen.testkit.SynSentWatch;
+import io.halfopen.sim.cli.SimulateCommand;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -46,10 +47,12 @@ import picocli.CommandLine.Spec;
  * that refuses, one that drops SYNs), through {@link HalfOpenLimitHandler}, with live progress, event 4226 when
  * it fires, and a summary that puts the kernel's own peak of SYN_SENT sockets beside the configured limit, and
  * says which judge counted it: the kernel's trace (exact; as root) or samples of {@code /proc/net/tcp*}
- * ({@link KernelJudge}; under {@code CI=true} the trace is required). Nothing leaves 127.0.0.1. The subcommand {@code sessions} is the second demo, {@link SessionsCommand}.
+ * ({@link KernelJudge}; under {@code CI=true} the trace is required). Nothing leaves 127.0.0.1. The subcommand
+ * {@code sessions} is the second demo, {@link SessionsCommand}; {@code simulate} is the policy simulator
+ * ({@link SimulateCommand}).
  */
 @Command(name = "halfopen-cli", mixinStandardHelpOptions = true, version = "halfopen 0.1.0-SNAPSHOT",
-        sortOptions = false, subcommands = SessionsCommand.class,
+        sortOptions = false, subcommands = {SessionsCommand.class, SimulateCommand.class},
         description = {
             "Fires a storm of TCP connects at loopback peers of its own - one accepts, one refuses (RST), one drops"
                     + " SYNs (a full accept queue) - through HalfOpenLimitHandler, the way Windows XP SP2 limited"

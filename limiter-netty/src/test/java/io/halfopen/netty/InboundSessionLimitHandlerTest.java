@@ -68,9 +68,27 @@ class InboundSessionLimitHandlerTest {
 
         connectAdmitted(4);
 
-        assertEquals(2, sessionOf(4).opens());
+        assertEquals(2, sessionOf(4).connections());
         assertEquals(5, server.limiter().stats().sessions());
         assertEquals(6, server.limiter().stats().openConnections());
+    }
+
+    @Test
+    @DisplayName("a second connection from an authenticated computer joins its session when ten are connected")
+    void anAuthenticatedComputersNextConnectionJoinsItsSessionWhenTheTableIsFull() throws Exception {
+        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        for (int host = 2; host <= 11; host++) {
+            final Client user = connectAdmitted(host);
+            user.send("USER user" + host);
+            assertEquals("235 ok", user.readLine());
+        }
+
+        connectAdmitted(5);
+
+        assertEquals(10, server.limiter().stats().sessions());
+        assertEquals(0, server.limiter().stats().refused());
+        assertEquals("user5", sessionOf(5).userName());
+        assertEquals(2, sessionOf(5).connections());
     }
 
     @Test
@@ -121,7 +139,7 @@ class InboundSessionLimitHandlerTest {
         assertEquals(1, server.limiter().stats().sessions());
         assertEquals(1, server.limiter().stats().openConnections());
         bystander.send("NOOP");
-        assertEquals(1, sessionOf(3).opens());
+        assertEquals(1, sessionOf(3).connections());
     }
 
     @Test
@@ -162,10 +180,10 @@ class InboundSessionLimitHandlerTest {
         assertEquals("235 ok", alice.readLine());
 
         final List<SessionInfo> rows = server.limiter().sessions().rows();
-        assertEquals(2, rows.size());
-        assertEquals("", rows.get(0).userName());
-        assertEquals("alice", rows.get(1).userName());
-        assertEquals("TestClient 1.0", rows.get(1).clientType());
+        assertEquals(1, rows.size(), "the first user to authenticate names the computer's session");
+        assertEquals("alice", rows.get(0).userName());
+        assertEquals("TestClient 1.0", rows.get(0).clientType());
+        assertEquals(2, rows.get(0).connections());
         System.out.print(server.limiter().sessions().render());
     }
 }

@@ -76,7 +76,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("a second connection from an authenticated computer joins its session when ten are connected")
     void anAuthenticatedComputersNextConnectionJoinsItsSessionWhenTheTableIsFull() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         for (int host = 2; host <= 11; host++) {
             final Client user = connectAdmitted(host);
             user.send("USER user" + host);

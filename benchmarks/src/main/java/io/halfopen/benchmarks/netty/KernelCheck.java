@@ -11,12 +11,11 @@ import java.util.List;
  * A trial's kernel claim: while it ran, the kernel never held more sockets in SYN_SENT towards the loopback server
  * than the benchmark allows (one: ops run one connect at a time), judged by the kernel's trace
  * ({@link KernelJudge}, no sampler beside it: a sampler keeps a core busy and would distort the measurement).
- * Where the trace cannot run (not root), or with {@code -Dhalfopen.judge=sample}, nothing is watched and the
- * tear-down says so: the benchmarks never sample {@code /proc}. Under {@code CI=true} (or
- * {@code -Dhalfopen.judge=trace}) a trial that cannot trace fails.
- *
- * <p>The trace costs the kernel a record per state change (two per connect, filtered to the server's port) and
- * its reader about one wake-up a millisecond; {@code benchmarks/README.md} gives the measured difference.
+ * Only on request, {@code -Dhalfopen.judge=trace} (or {@code CI=true}): the trace costs each connect a few
+ * microseconds (a filtered record per state change, its reader's wake-ups; {@code benchmarks/README.md} gives the
+ * measured difference), so a plain run measures without it and its tear-down says the kernel was not judged.
+ * With the trace requested, a trial that cannot trace fails, naming what is missing; the benchmarks never sample
+ * {@code /proc}.
  *
  * <p>Not thread-safe: the benchmark thread starts it in the set-up and checks it in the tear-down.
  */
@@ -40,16 +39,12 @@ public final class KernelCheck {
      * @return the check
      */
     public static KernelCheck start(final String label, final InetSocketAddress server) {
-        final JudgeMode mode = KernelJudge.mode();
-        if (mode == JudgeMode.SAMPLE) {
-            return new KernelCheck(label, null, KernelJudge.MODE_PROPERTY + "=sample");
-        }
-        final String missing = KernelJudge.traceUnavailableBecause().orElse(null);
-        if (missing != null && mode == JudgeMode.AUTO) {
-            return new KernelCheck(label, null, missing);
+        if (KernelJudge.mode() != JudgeMode.TRACE) {
+            return new KernelCheck(label, null, "the trace runs only with -D" + KernelJudge.MODE_PROPERTY
+                    + "=trace, since it costs each connect a few microseconds");
         }
         return new KernelCheck(label, KernelJudge.watcher().label(label).samplerBeside(false).watch(List.of(server)),
-                null); // under TRACE a missing trace fails here, naming what is missing
+                null); // a missing trace fails here, naming what is missing
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.halfopen.limiter.internal;
+package io.halfopen.policy.internal;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,7 +1,5 @@
-package io.halfopen.limiter.internal;
+package io.halfopen.policy.internal;
 
-import io.halfopen.policy.Admission;
-import io.halfopen.policy.AdmissionTicket;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -12,31 +10,27 @@ import java.util.Deque;
  */
 final class LifoSemaphore implements SemaphoreHarness.UnderTest {
 
-    private final Deque<AdmissionTicket> waiters = new ArrayDeque<>();
+    private final Deque<SemaphoreHarness.Ticket> waiters = new ArrayDeque<>();
     private int free;
-    private int waiting;
 
     LifoSemaphore(final int permits) {
         this.free = permits;
     }
 
     @Override
-    public synchronized Admission acquire(final AdmissionTicket ticket) {
+    public synchronized Object acquire(final SemaphoreHarness.Ticket ticket) {
         if (free > 0) {
             free--;
-            return Admission.ADMITTED;
+            return null;
         }
-        ticket.tryWait();
         waiters.addLast(ticket);
-        waiting++;
-        return Admission.QUEUED;
+        return ticket;
     }
 
     @Override
     public synchronized void release() {
-        AdmissionTicket next;
+        SemaphoreHarness.Ticket next;
         while ((next = waiters.pollLast()) != null) { // BUG: newest first
-            waiting--;
             if (next.tryAdmit()) {
                 return;
             }
@@ -45,7 +39,12 @@ final class LifoSemaphore implements SemaphoreHarness.UnderTest {
     }
 
     @Override
-    public synchronized int counter() {
-        return free - waiting;
+    public synchronized void withdraw(final Object handle) {
+        waiters.remove(handle);
+    }
+
+    @Override
+    public synchronized long counter() {
+        return free - waiters.size();
     }
 }

@@ -46,6 +46,14 @@ class LoopbackPeersTest {
     }
 
     @Test
+    void aClosingPeerAcceptsAndClosesAtOnce() throws IOException {
+        try (LoopbackPeers peers = new LoopbackPeers();
+             SocketChannel client = SocketChannel.open(peers.acceptingAndClosing())) {
+            assertEquals(-1, client.read(java.nio.ByteBuffer.allocate(1)), "closed by the peer");
+        }
+    }
+
+    @Test
     void peersLiveOnLoopbackOnly() throws IOException {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LoopbackPeers(InetAddress.getByName("192.0.2.1")));

@@ -4,8 +4,7 @@ import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.internal.SemaphoreBulkhead;
 import io.halfopen.benchmarks.baseline.XaddQueueSemaphore;
 import io.halfopen.benchmarks.support.Tickets;
-import io.halfopen.limiter.internal.QueueingSemaphore;
-import io.halfopen.policy.Admission;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.policy.AdmissionTicket;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
@@ -119,33 +118,33 @@ public enum AcquireReleaseType {
     }
 
     private static final class Ours implements AcquireRelease {
-        private final QueueingSemaphore semaphore;
+        private final QueueingSemaphore<AdmissionTicket> semaphore;
         private final AdmissionTicket ticket = Tickets.neverWaits();
 
         Ours(final int permits) {
-            semaphore = new QueueingSemaphore(permits);
+            semaphore = new QueueingSemaphore<>(permits, AdmissionTicket::tryAdmit);
         }
 
         @Override
         public int acquireRelease() {
-            if (semaphore.acquire(ticket) == Admission.ADMITTED) {
+            if (semaphore.acquire(ticket) == null) {
                 semaphore.release();
                 return 1;
             }
-            return 0; // unreachable with free permits: the ticket throws if asked to wait
+            throw new IllegalStateException("an acquire with free permits waited: not the fast path");
         }
 
         @Override
         public int available() {
-            return semaphore.counter();
+            return (int) semaphore.counter();
         }
     }
 
     private static final class OursTry implements AcquireRelease {
-        private final QueueingSemaphore semaphore;
+        private final QueueingSemaphore<AdmissionTicket> semaphore;
 
         OursTry(final int permits) {
-            semaphore = new QueueingSemaphore(permits);
+            semaphore = new QueueingSemaphore<>(permits, AdmissionTicket::tryAdmit);
         }
 
         @Override
@@ -159,7 +158,7 @@ public enum AcquireReleaseType {
 
         @Override
         public int available() {
-            return semaphore.counter();
+            return (int) semaphore.counter();
         }
     }
 
@@ -266,7 +265,7 @@ public enum AcquireReleaseType {
 
         @Override
         public int acquireRelease() {
-            if (semaphore.acquire(ticket) == Admission.ADMITTED) {
+            if (semaphore.acquire(ticket)) {
                 semaphore.release();
                 return 1;
             }

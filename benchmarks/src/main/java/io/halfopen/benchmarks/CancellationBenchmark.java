@@ -7,8 +7,8 @@ import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimitEventMode;
 import io.halfopen.limiter.LimiterStats;
-import io.halfopen.limiter.internal.QueueingSemaphore;
-import io.halfopen.policy.Admission;
+import io.halfopen.policy.AdmissionTicket;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,7 +53,7 @@ public class CancellationBenchmark {
     static final int SWEEP_EVERY = 64;
     private static final int TICKETS = 2 * SWEEP_EVERY; // a ticket is reused only after its cell was swept
 
-    QueueingSemaphore semaphore;
+    QueueingSemaphore<AdmissionTicket> semaphore;
     final CancellableTicket[] tickets = new CancellableTicket[TICKETS];
     long semaphoreOps;
 
@@ -67,9 +67,9 @@ public class CancellationBenchmark {
     /** Takes every permit of a fresh semaphore, and fills a fresh limiter with granted attempts. */
     @Setup(Level.Trial)
     public void fill() {
-        semaphore = new QueueingSemaphore(PERMITS);
+        semaphore = new QueueingSemaphore<>(PERMITS, AdmissionTicket::tryAdmit);
         for (int i = 0; i < PERMITS; i++) {
-            if (semaphore.acquire(Tickets.neverWaits()) != Admission.ADMITTED) {
+            if (semaphore.acquire(Tickets.neverWaits()) != null) {
                 throw new IllegalStateException("a free permit was not granted");
             }
         }
@@ -95,13 +95,15 @@ public class CancellationBenchmark {
     @Benchmark
     public boolean semaphoreEnqueueCancel() {
         final CancellableTicket ticket = tickets[(int) (semaphoreOps & (TICKETS - 1))];
-        if (semaphore.acquire(ticket) != Admission.QUEUED) {
+        final QueueingSemaphore.Cell cell = semaphore.acquire(ticket.queue());
+        if (cell == null) {
             throw new IllegalStateException("an acquire with every permit held did not queue");
         }
         final boolean cancelled = ticket.cancel();
+        cell.withdraw(); // gives its count back and its cell to the semaphore
         if ((++semaphoreOps & (SWEEP_EVERY - 1)) == 0) {
-            semaphore.release(); // skips every cancelled cell, then frees the permit
-            if (semaphore.acquire(Tickets.neverWaits()) != Admission.ADMITTED) {
+            semaphore.release(); // the withdrawals gave their counts back: frees the permit, visits no cell
+            if (semaphore.acquire(Tickets.neverWaits()) != null) {
                 throw new IllegalStateException("the swept permit was not free");
             }
         }
@@ -132,7 +134,7 @@ public class CancellationBenchmark {
         for (int i = 0; i < PERMITS; i++) {
             semaphore.release();
         }
-        PermitCheck.equal("semaphore", "counter after releasing every held permit", PERMITS, semaphore.counter());
+        PermitCheck.equal("semaphore", "counter after releasing every held permit", PERMITS, (int) semaphore.counter());
         for (final ConnectAttempt attempt : held) {
             if (!attempt.established()) {
                 throw new IllegalStateException("a held attempt had already ended: " + attempt);

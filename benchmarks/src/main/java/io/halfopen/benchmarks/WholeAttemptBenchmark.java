@@ -4,8 +4,8 @@ import io.halfopen.benchmarks.support.Listeners;
 import io.halfopen.benchmarks.support.Tickets;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
-import io.halfopen.limiter.internal.QueueingSemaphore;
-import io.halfopen.policy.Admission;
+import io.halfopen.policy.AdmissionTicket;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.VirtualClock;
@@ -53,7 +53,7 @@ public class WholeAttemptBenchmark {
     static final int PURGE_EVERY = 1024;
     private static final Cancellable NOTHING = () -> { };
 
-    QueueingSemaphore semaphore;
+    QueueingSemaphore<AdmissionTicket> semaphore;
     final Listeners listener = new Listeners();
     HalfOpenLimiter noTimer;
     VirtualClock clock;
@@ -64,7 +64,7 @@ public class WholeAttemptBenchmark {
     /** Creates the semaphore and the three limiters, each with {@value #MAX_HALF_OPEN} free slots. */
     @Setup(Level.Trial)
     public void create() {
-        semaphore = new QueueingSemaphore(MAX_HALF_OPEN);
+        semaphore = new QueueingSemaphore<>(MAX_HALF_OPEN, AdmissionTicket::tryAdmit);
         final Scheduler armsNothing = (task, delay, unit) -> NOTHING;
         noTimer = HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(armsNothing).build();
         clock = new VirtualClock();
@@ -79,7 +79,7 @@ public class WholeAttemptBenchmark {
      */
     @Benchmark
     public int bareSemaphore() {
-        if (semaphore.acquire(Tickets.neverWaits()) == Admission.ADMITTED) {
+        if (semaphore.acquire(Tickets.neverWaits()) == null) {
             semaphore.release();
             return 1;
         }
@@ -123,7 +123,7 @@ public class WholeAttemptBenchmark {
     /** Fails the trial unless every slot is free and every attempt ended as established. */
     @TearDown(Level.Trial)
     public void checkAllPermitsBack() {
-        PermitCheck.equal("semaphore", "counter after the trial", MAX_HALF_OPEN, semaphore.counter());
+        PermitCheck.equal("semaphore", "counter after the trial", MAX_HALF_OPEN, (int) semaphore.counter());
         for (final HalfOpenLimiter limiter : new HalfOpenLimiter[] {noTimer, virtualClock, systemScheduler}) {
             final LimiterStats stats = limiter.stats();
             PermitCheck.equal(limiter, "half-open after the trial", 0, stats.halfOpen());

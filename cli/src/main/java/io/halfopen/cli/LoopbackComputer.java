@@ -3,6 +3,7 @@ package io.halfopen.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -14,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * One "computer" of the session demo: a blocking TCP client whose source address is 127.0.0.{@code host}
  * (Linux routes all of 127/8 to the loopback interface), so that the server sees a distinct remote
- * computer. It connects, reads the server's first line and, unless that line is the greeting, whether the
- * server then closed the connection. Every step has a deadline. Not thread-safe: one thread drives it.
+ * computer. It connects and reads the server's first line; an admitted computer can then send commands and
+ * read their replies; a refused one reads whether the server closed the connection. Every step has a
+ * deadline. Not thread-safe: one thread drives it.
  */
 final class LoopbackComputer implements AutoCloseable {
 
@@ -46,6 +48,8 @@ final class LoopbackComputer implements AutoCloseable {
 
     private final String name;
     private final Socket socket = new Socket();
+    private BufferedReader in;
+    private OutputStream out;
 
     /**
      * Creates a computer that is not connected yet.
@@ -87,8 +91,8 @@ final class LoopbackComputer implements AutoCloseable {
         final long deadline = System.nanoTime() + timeout.toNanos();
         socket.bind(new InetSocketAddress(name, 0));
         socket.connect(server, remainingMillis(deadline));
-        final BufferedReader in = new BufferedReader(
-                new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+        out = socket.getOutputStream();
         final String first;
         try {
             socket.setSoTimeout(remainingMillis(deadline));
@@ -102,15 +106,45 @@ final class LoopbackComputer implements AutoCloseable {
         if (!refusal.equals(first)) {
             return new Answer(Outcome.UNEXPECTED, first, first == null ? "closed without a line" : "unknown line");
         }
+        return closedByServer(Duration.ofNanos(Math.max(0L, deadline - System.nanoTime())))
+                ? new Answer(Outcome.REFUSED, first, "")
+                : new Answer(Outcome.UNEXPECTED, first, "not closed within " + timeout + " of the refusal");
+    }
+
+    /**
+     * Sends one command line and reads the server's reply.
+     *
+     * @param command the command, without a line ending
+     * @param timeout how long the reply may take
+     * @return the reply line, or null if the server closed the connection instead
+     * @throws IOException if the connection fails or no reply comes in time
+     */
+    String ask(final String command, final Duration timeout) throws IOException {
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        socket.setSoTimeout(Math.max(1, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
         try {
-            socket.setSoTimeout(remainingMillis(deadline));
-            final int next = in.read();
-            return next == -1 ? new Answer(Outcome.REFUSED, first, "")
-                    : new Answer(Outcome.UNEXPECTED, first, "more data after the refusal line");
-        } catch (final SocketTimeoutException e) {
-            return new Answer(Outcome.UNEXPECTED, first, "not closed within " + timeout + " of the refusal");
+            return in.readLine();
         } catch (final SocketException reset) {
-            return new Answer(Outcome.REFUSED, first, "");
+            return null;
+        }
+    }
+
+    /**
+     * Reads until the server closes the connection.
+     *
+     * @param timeout how long to wait
+     * @return whether the server closed it (end of stream or a reset) within {@code timeout}, with nothing more
+     *         sent first
+     */
+    boolean closedByServer(final Duration timeout) {
+        try {
+            socket.setSoTimeout(Math.max(1, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            return in.read() == -1;
+        } catch (final SocketTimeoutException e) {
+            return false;
+        } catch (final IOException reset) {
+            return true;
         }
     }
 

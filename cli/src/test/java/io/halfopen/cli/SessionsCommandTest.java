@@ -110,6 +110,55 @@ class SessionsCommandTest {
     }
 
     @Test
+    @DisplayName("--scenario spoolss: KB 328459 plays out, the stuck null session shown, deleted, then restricted")
+    void theSpoolssScenarioPlaysOutKb328459() {
+        final Run run = run("sessions", "--scenario", "spoolss");
+
+        assertEquals(0, run.exitCode(), () -> run.out() + run.err());
+        assertTrue(run.out().contains("\\\\127.0.0.2                                                       1 00:02:00\n"),
+                run.out());
+        assertTrue(run.out().contains("\\\\127.0.0.2                                                       1 00:16:00\n"),
+                "net session shows the culprit with a growing idle time:\n" + run.out());
+        assertTrue(run.out().contains("\\\\127.0.0.12    refused"), run.out());
+        assertEquals(1, run.count("System error 71 has occurred."), run.out());
+        assertEquals(1, run.count("System error 5 has occurred."), run.out());
+        assertTrue(run.out().contains("1 session ended; \\\\127.0.0.2 read end of stream; its pipe is closed"),
+                run.out());
+        assertEquals(2, run.count("\\\\127.0.0.12    admitted"), "after the delete, and on the restricted server");
+        assertTrue(run.out().strip().endsWith("as expected"), run.out());
+    }
+
+    @Test
+    @DisplayName("--scenario spoolss --profile XP_HOME: the culprit and four users fill the five places")
+    void theSpoolssScenarioOnXpHome() {
+        final Run run = run("sessions", "--scenario", "SPOOLSS", "--profile", "XP_HOME");
+
+        assertEquals(0, run.exitCode(), () -> run.out() + run.err());
+        assertTrue(run.out().contains("\\\\127.0.0.7     refused"), run.out());
+        assertTrue(run.out().contains("(limiter: 5 sessions open, limit 5 of Windows XP Home Edition SP2)"), run.out());
+    }
+
+    @Test
+    void anUnknownScenarioIsRejectedWithTheValueAndTheChoices() {
+        final Run run = run("sessions", "--scenario", "printer");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("'printer' is not a scenario; choose one of limit, spoolss"), run.err());
+    }
+
+    @Test
+    void theSpoolssScenarioRejectsAComputerCountAndAnUnlimitedProfile() {
+        final Run computers = run("sessions", "--scenario", "spoolss", "--computers", "5");
+        final Run unlimited = run("sessions", "--scenario", "spoolss", "--profile", "SERVER_2003_SP1");
+
+        assertEquals(2, computers.exitCode());
+        assertTrue(computers.err().contains("--computers applies to --scenario limit only"), computers.err());
+        assertEquals(2, unlimited.exitCode());
+        assertTrue(unlimited.err().contains("needs a profile with an inbound session limit"), unlimited.err());
+        assertTrue(unlimited.err().contains("has none"), unlimited.err());
+    }
+
+    @Test
     void theConnectStormsHelpListsTheSessionsDemo() {
         final Run run = run("--help");
 

@@ -6,12 +6,18 @@ package io.halfopen.limiter;
  *
  * <h2>Threads</h2>
  * Callbacks run on the thread that causes them: {@link #granted} on the thread that called
- * {@link HalfOpenLimiter#newAttempt} when a slot is free at once, otherwise on the thread whose report freed
- * the slot; {@link #failed} and {@link #abort} on the scheduler's thread (timeouts) or the caller's thread
- * (rejection, shutdown). Never under a lock. Grants are trampolined: a callback that reports an outcome, and
- * so frees a slot for the next waiter, does not recurse into that waiter's callback; the next grant runs
- * after the current callback returns, on the same thread. Callbacks must be quick and must not block: an
+ * {@link HalfOpenLimiter#newAttempt} when a slot is free at once, otherwise on the thread whose report (or
+ * cancellation, or a policy's timer) freed the slot; {@link #failed} and {@link #abort} on the scheduler's
+ * thread (timeouts) or the caller's thread (rejection, shutdown). Never under a lock. Grants are trampolined:
+ * a callback that reports an outcome, and so frees a slot for the next waiter, does not recurse into that
+ * waiter's callback; the next grant runs after the current callback returns, on the same thread (this also
+ * holds for a {@code newAttempt} made inside a callback). Callbacks must be quick and must not block: an
  * event-loop owner hops to its own loop (as {@code HalfOpenLimitHandler} does).
+ *
+ * <h2>Order</h2>
+ * Each attempt gets at most one of {@link #granted} and {@link #failed}, and {@link #abort} only after
+ * {@link #granted} has returned: the half-open timer is armed before {@code granted} runs, and if it fires
+ * meanwhile, the abort waits for {@code granted} to return.
  *
  * <p>A callback that throws is logged; if {@link #granted} throws, the attempt is ended as failed and its
  * slot freed, so that a broken owner cannot leak a slot.
@@ -26,9 +32,10 @@ public interface AttemptListener {
     void granted(ConnectAttempt attempt);
 
     /**
-     * The attempt ended without ever getting a slot: {@link QueueTimeoutException},
-     * {@link QueueFullException} or {@link LimiterClosedException}. Not called after the owner's own
-     * {@link ConnectAttempt#cancel()}.
+     * The attempt ended before its owner was ever told to connect: {@link QueueTimeoutException},
+     * {@link QueueFullException}, {@link LimiterClosedException}, {@link PolicyRefusedException}, or
+     * {@link SchedulerFailedException} (a timer could not be armed; if the attempt had been granted, its slot
+     * is already free). Not called after the owner's own {@link ConnectAttempt#cancel()}.
      *
      * @param attempt the attempt, in its terminal state
      * @param cause   why

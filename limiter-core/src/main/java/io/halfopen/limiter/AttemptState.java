@@ -21,13 +21,19 @@ public enum AttemptState {
     REFUSED(true, false),
     /** Ended: the connect was aborted after a timeout and its socket closed. */
     TIMED_OUT(true, false),
-    /** Ended: the connect failed for another reason (unreachable, local error). */
+    /**
+     * Ended: the connect failed for another reason (unreachable, local error), or the attempt's half-open
+     * timer could not be armed before its owner was told to connect ({@link SchedulerFailedException}).
+     */
     FAILED(true, false),
     /** Ended: the owner cancelled, in the queue or while half-open (after closing the socket). */
     CANCELLED(true, false),
     /** Ended: waited in the queue longer than the queue timeout. */
     QUEUE_TIMEOUT(true, false),
-    /** Ended: never queued, because the queue was full or the limiter was closed. */
+    /**
+     * Ended without a slot: the limiter was closed, the policy refused the attempt, the queue was full, or its
+     * queue timer could not be armed.
+     */
     REJECTED(true, false);
 
     private final boolean terminal;

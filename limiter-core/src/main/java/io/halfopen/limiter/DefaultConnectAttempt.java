@@ -1,5 +1,6 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
@@ -9,75 +10,166 @@ import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The limiter's attempt: the owner's {@link ConnectAttempt} and the gate's {@link AdmissionTicket} in one
  * object, so that an attempt costs one allocation besides its timers.
  *
  * <h2>State machine</h2>
- * {@code state} holds {@link #NEW} or an {@link AttemptState} ordinal and only moves forward, by CAS:
+ * {@code state} holds {@link #ENTERING} or an {@link AttemptState} ordinal and only moves forward, by CAS:
  * <pre>
- *   NEW ──fast admit──────────────────────────────▶ HALF_OPEN ──owner report──▶ terminal (slot released)
- *    │                                                  ▲   │
- *    └─tryWait─▶ QUEUED ──tryAdmit (a release)──────────┘   └─half-open timeout─▶ ABORTING ─owner report─▶ terminal
- *                  └──cancel / queue timeout / shutdown──▶ terminal (no slot)
- *   NEW ──queue full or limiter closed──▶ REJECTED
+ *   ENTERING ──gate: admitted──────────────────────────────▶ HALF_OPEN ──owner report──▶ terminal (exit)
+ *    │ │                                                      ▲ ▲    │
+ *    │ └─gate: waiting, a hand-off's tryAdmit comes first─────┘ │    └─half-open timeout─▶ ABORTING ─owner report─▶ terminal (exit)
+ *    │   gate: waiting, counted in ──▶ QUEUED ──tryAdmit────────┘
+ *    │                                   └─cancel / queue timeout / close / timer failure─▶ terminal (withdrawn)
+ *    └─limiter closed / policy refused / gate waiting but queue full (withdrawn)──▶ REJECTED
  * </pre>
- * Whoever wins the CAS out of {@code QUEUED} decides whether the attempt gets a slot (a release's
- * {@link #tryAdmit()}) or leaves the queue (cancel, timeout, shutdown); whoever wins the CAS out of
- * {@code HALF_OPEN}/{@code ABORTING} into a terminal state releases the slot, exactly once.
+ * Only the entering thread moves an attempt out of {@code ENTERING}, except a hand-off's {@link #tryAdmit()},
+ * which may win first: then the attempt never counts as queued. Whoever wins the CAS out of {@code QUEUED}
+ * decides whether the attempt gets a slot (a hand-off's {@code tryAdmit}) or leaves the gate (cancel,
+ * timeout, shutdown), and the one that leaves withdraws it from the gate, once. Whoever wins the CAS out of
+ * {@code HALF_OPEN}/{@code ABORTING} into a terminal state exits the gate, exactly once.
+ *
+ * <h2>Granted, then timed</h2>
+ * The grant is delivered by {@link GrantTrampoline}: the half-open timer is armed first (its deadline counts
+ * from the grant), then the owner's {@code granted} runs. {@code delivery} makes {@code abort} wait for
+ * {@code granted}: a timer that fires before {@code granted} has returned leaves the abort to the delivering
+ * thread. A scheduler that throws ends the attempt before the owner is told anything (its slot goes back),
+ * with {@link SchedulerFailedException}; so does one that throws when the queue timer is armed.
  *
  * <h2>Publication</h2>
- * Fields written before the attempt is published to the gate (the queue timer, {@code waited}) are read by
- * other threads only after a volatile read of the cell or the state that the publication wrote, so they need
- * not be volatile. Fields written later are volatile.
+ * {@code waiting} is written before the CAS to {@code QUEUED}, which publishes it to every thread that later
+ * reads {@code QUEUED}; every other field read across threads is volatile or final.
  */
 final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
 
-    static final int NEW = -1;
+    static final int ENTERING = -1;
     private static final int QUEUED = AttemptState.QUEUED.ordinal();
     private static final int HALF_OPEN = AttemptState.HALF_OPEN.ordinal();
     private static final int ABORTING = AttemptState.ABORTING.ordinal();
     private static final AttemptState[] STATES = AttemptState.values();
     private static final long NOT_YET = Long.MIN_VALUE;
 
+    private static final int GRANTING = 0;
+    private static final int DELIVERED = 1;
+    private static final int ABORT_PENDING = 2;
+
     private static final VarHandle STATE;
+    private static final VarHandle DELIVERY;
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(DefaultConnectAttempt.class, "state", int.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(DefaultConnectAttempt.class, "state", int.class);
+            DELIVERY = lookup.findVarHandle(DefaultConnectAttempt.class, "delivery", int.class);
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final HalfOpenLimiter limiter;
+    private final AttemptContext context;
     private final InetSocketAddress remote;
     private final AttemptListener listener;
+    private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
     private final long queueTimeoutNanos;
     private final long createdAt;
     private final boolean exempt;
 
     @SuppressWarnings("FieldMayBeFinal") // written through STATE
-    private volatile int state = NEW;
+    private volatile int state = ENTERING;
+    @SuppressWarnings("unused") // accessed through DELIVERY
+    private volatile int delivery = GRANTING;
     private volatile long grantedAt = NOT_YET;
     private volatile long endedAt = NOT_YET;
     private volatile Cancellable halfOpenTimer;
-    private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
+    private volatile Cancellable queueTimer;
     private volatile Throwable failure;
-    private Cancellable queueTimer; // written before publication
-    private boolean waited;         // written before publication
+    private Admission.Waiting waiting; // written before the CAS to QUEUED, see "Publication"
 
-    DefaultConnectAttempt(final HalfOpenLimiter limiter, final InetSocketAddress remote,
-            final AttemptListener listener, final long queueTimeoutNanos, final boolean exempt,
-            final Scheduler halfOpenTimers) {
-        this.limiter = limiter;
-        this.halfOpenTimers = halfOpenTimers;
+    DefaultConnectAttempt(final AttemptContext context, final InetSocketAddress remote,
+            final AttemptListener listener, final long queueTimeoutNanos, final Scheduler halfOpenTimers) {
+        this.context = context;
         this.remote = remote;
         this.listener = listener;
+        this.halfOpenTimers = halfOpenTimers;
         this.queueTimeoutNanos = queueTimeoutNanos;
-        this.exempt = exempt;
-        this.createdAt = limiter.ticker().nanoTime();
+        this.exempt = context.exemptLoopback && remote.getAddress().isLoopbackAddress();
+        this.createdAt = context.ticker.nanoTime();
+    }
+
+    // ---------------------------------------------------------------- entering
+
+    /** Asks the gate for a slot; called once, by the thread that created the attempt. */
+    void start() {
+        if (context.room.isClosed()) {
+            endWithoutSlot(context.closed(remote, Duration.ZERO));
+            return;
+        }
+        if (exempt) {
+            admitNow();
+            return;
+        }
+        final Admission admission = context.gate.enter(this);
+        if (admission == Admission.admitted()) {
+            admitNow();
+        } else if (admission instanceof Admission.Waiting place) {
+            waitIn(place);
+        } else if (admission instanceof Admission.Refused refusal) {
+            endWithoutSlot(context.refused(remote, refusal.reason()));
+        } else {
+            throw new IllegalStateException("policy " + context.policy.name() + " answered " + admission);
+        }
+    }
+
+    private void admitNow() {
+        grantedAt = createdAt;
+        STATE.setRelease(this, HALF_OPEN); // unpublished: nobody else has a reference that reads it yet
+        context.counters.granted.increment();
+        GrantTrampoline.deliver(this);
+    }
+
+    /** The gate holds the attempt; count it into the waiting room, or withdraw it if the room is full. */
+    private void waitIn(final Admission.Waiting place) {
+        waiting = place;
+        if (!context.room.tryJoin(remote)) {
+            if (STATE.compareAndSet(this, ENTERING, AttemptState.REJECTED.ordinal())) {
+                place.withdraw();
+                ended(AttemptState.REJECTED, context.queueFull(remote), createdAt);
+            }
+            return; // a hand-off granted it meanwhile: it never waited in the room
+        }
+        if (!STATE.compareAndSet(this, ENTERING, QUEUED)) {
+            context.room.leave(); // a hand-off granted it while it was being counted in
+            return;
+        }
+        if (queueTimeoutNanos > 0) {
+            armQueueTimer();
+        }
+        if (context.room.isClosed()) {
+            failBecauseClosed(); // raced with close(), which may have missed it while it was ENTERING
+        }
+    }
+
+    private void armQueueTimer() {
+        final Cancellable timer;
+        try {
+            timer = context.scheduler.schedule(this::queueTimeoutFired, queueTimeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (final Throwable t) {
+            leaveQueue(AttemptState.REJECTED, () -> context.schedulerFailed("queue timeout", t, remote, queueWait()));
+            return;
+        }
+        queueTimer = timer;
+        if (state != QUEUED) {
+            timer.cancel(); // left the queue while the timer was being armed
+        }
+    }
+
+    /** Ends an attempt that never got a slot and was never in the waiting room. */
+    private void endWithoutSlot(final HalfOpenLimitException cause) {
+        STATE.setRelease(this, AttemptState.REJECTED.ordinal());
+        ended(AttemptState.REJECTED, cause, createdAt);
     }
 
     // ---------------------------------------------------------------- the gate's side (AdmissionTicket)
@@ -88,73 +180,73 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     }
 
     @Override
-    public boolean tryWait() {
-        if (!limiter.reserveQueueSlot(remote)) {
-            return false;
-        }
-        waited = true;
-        STATE.setVolatile(this, QUEUED);
-        if (queueTimeoutNanos > 0) {
-            queueTimer = limiter.scheduler().schedule(this::queueTimeoutFired, queueTimeoutNanos,
-                    TimeUnit.NANOSECONDS);
-        }
-        return true;
-    }
-
-    @Override
     public boolean tryAdmit() {
-        if (!STATE.compareAndSet(this, QUEUED, HALF_OPEN)) {
-            return false;
+        while (true) {
+            final int s = state;
+            if (s != QUEUED && s != ENTERING) {
+                return false;
+            }
+            if (STATE.compareAndSet(this, s, HALF_OPEN)) {
+                grantedAt = context.ticker.nanoTime();
+                if (s == QUEUED) {
+                    cancel(queueTimer);
+                    context.room.leave();
+                }
+                context.counters.granted.increment();
+                GrantTrampoline.deliver(this);
+                return true;
+            }
         }
-        grantedAt = limiter.ticker().nanoTime();
-        cancelQueueTimer();
-        limiter.leftQueue();
-        limiter.counters().granted.increment();
-        GrantTrampoline.deliver(this);
-        return true;
     }
 
-    // ---------------------------------------------------------------- the limiter's side
-
-    /** Admitted by the gate without waiting. Called once, before publication. */
-    void admittedAtOnce() {
-        grantedAt = createdAt;
-        STATE.setVolatile(this, HALF_OPEN);
-        limiter.counters().granted.increment();
-        GrantTrampoline.deliver(this);
-    }
-
-    /** Whether {@link #tryWait()} counted this attempt as queued. */
-    boolean waited() {
-        return waited;
-    }
-
-    /** Ends a never-published attempt as rejected and tells the owner. */
-    void rejected(final HalfOpenLimitException cause) {
-        endedAt = createdAt;
-        failure = cause;
-        STATE.setVolatile(this, AttemptState.REJECTED.ordinal());
-        limiter.counters().countEnd(AttemptState.REJECTED);
-        notifyFailed(cause);
-        limiter.attemptEnded(this, 0L, 0L);
-    }
+    // ---------------------------------------------------------------- leaving the queue
 
     /** Fails a queued attempt because the limiter is closing. */
     void failBecauseClosed() {
-        leaveQueue(AttemptState.REJECTED, () -> limiter.closedException(remote));
+        leaveQueue(AttemptState.REJECTED, () -> context.closed(remote, queueWait()));
     }
 
-    /** Runs the owner's grant callback; called by the {@link GrantTrampoline}. */
+    private void queueTimeoutFired() {
+        leaveQueue(AttemptState.QUEUE_TIMEOUT, () -> context.queueTimeout(remote, queueTimeoutNanos, queueWait()));
+    }
+
+    /** Leaves the queue into {@code to}, if still queued; tells the owner unless it cancelled itself. */
+    private boolean leaveQueue(final AttemptState to, final Supplier<HalfOpenLimitException> cause) {
+        if (!STATE.compareAndSet(this, QUEUED, to.ordinal())) {
+            return false;
+        }
+        final long now = context.ticker.nanoTime();
+        cancel(queueTimer);
+        context.room.leave();
+        waiting.withdraw(); // hands on any slot that was on its way to this attempt
+        ended(to, cause == null ? null : cause.get(), now);
+        return true;
+    }
+
+    // ---------------------------------------------------------------- the grant (GrantTrampoline)
+
+    /** Whether this attempt's grant may run inside another grant callback: its owner parks, it never recurses. */
+    boolean grantsInline() {
+        return listener instanceof BlockingGrant;
+    }
+
+    /** Arms the half-open timer, then tells the owner; called once per grant, by the {@link GrantTrampoline}. */
     void runGrantCallback() {
         if (state != HALF_OPEN) {
             return; // cancelled between the grant and this delivery
         }
-        final long timeout = limiter.halfOpenTimeoutNanos();
-        final Cancellable timer = halfOpenTimers.schedule(this::halfOpenTimeoutFired, timeout,
-                TimeUnit.NANOSECONDS);
+        final Cancellable timer;
+        try {
+            final long remaining = context.halfOpenTimeoutNanos - (context.ticker.nanoTime() - grantedAt);
+            timer = halfOpenTimers.schedule(this::halfOpenTimeoutFired, Math.max(0L, remaining),
+                    TimeUnit.NANOSECONDS);
+        } catch (final Throwable t) {
+            endBeforeConnect(context.schedulerFailed("half-open timeout", t, remote, queueWait()));
+            return;
+        }
         halfOpenTimer = timer;
         if (STATES[state].isTerminal()) {
-            timer.cancel(); // ended while the timer was being armed
+            timer.cancel(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
             return;
         }
         try {
@@ -164,57 +256,50 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                     + " as failed and freeing its slot", remote, t);
             failed(t);
         }
+        if (!DELIVERY.compareAndSet(this, GRANTING, DELIVERED)) {
+            tellOwnerToAbort(); // the half-open timer fired while granted() ran
+        }
     }
 
-    // ---------------------------------------------------------------- timers
-
-    private void queueTimeoutFired() {
-        leaveQueue(AttemptState.QUEUE_TIMEOUT, () -> new QueueTimeoutException(Duration.ofNanos(queueTimeoutNanos),
-                remote, limiter.maxHalfOpen(), limiter.queuedNow(), queueWait()));
+    /** The half-open timer could not be armed: give the slot back before the owner connects. */
+    private void endBeforeConnect(final SchedulerFailedException cause) {
+        if (!STATE.compareAndSet(this, HALF_OPEN, AttemptState.FAILED.ordinal())) {
+            return; // cancelled meanwhile
+        }
+        final long now = context.ticker.nanoTime();
+        if (!exempt) {
+            context.gate.exit(this, Outcome.CANCELLED); // says nothing about the peer: no SYN was sent
+        }
+        ended(AttemptState.FAILED, cause, now);
     }
+
+    // ---------------------------------------------------------------- the half-open timer
 
     private void halfOpenTimeoutFired() {
         if (!STATE.compareAndSet(this, HALF_OPEN, ABORTING)) {
             return;
         }
-        limiter.counters().halfOpenTimeouts.increment();
-        final HalfOpenTimeoutException cause = new HalfOpenTimeoutException(
-                Duration.ofNanos(limiter.halfOpenTimeoutNanos()), remote, limiter.maxHalfOpen(), limiter.queuedNow(),
-                queueWait());
-        failure = cause;
+        failure = context.halfOpenTimeout(remote, queueWait());
+        if (DELIVERY.compareAndSet(this, GRANTING, ABORT_PENDING)) {
+            return; // granted() has not returned yet: the delivering thread tells the owner after it
+        }
+        tellOwnerToAbort();
+    }
+
+    /**
+     * Once per half-open timeout, after {@code granted} returned, even if the owner reported meanwhile; counts
+     * the timeout here, so that {@code halfOpenTimeouts} equals the {@code abort} callbacks. A timeout that
+     * fired while the timer was being armed and lost to a report made before {@code granted} ran is neither
+     * told nor counted: the owner never heard of the slot.
+     */
+    private void tellOwnerToAbort() {
+        context.counters.halfOpenTimeouts.increment();
+        final HalfOpenTimeoutException cause = failure instanceof HalfOpenTimeoutException timeout ? timeout
+                : context.halfOpenTimeout(remote, queueWait()); // the owner's failed(cause) replaced it meanwhile
         try {
             listener.abort(this, cause);
         } catch (final Throwable t) {
             HalfOpenLimiter.LOG.error("AttemptListener.abort threw for an attempt to {}", remote, t);
-        }
-    }
-
-    private void leaveQueue(final AttemptState to, final java.util.function.Supplier<HalfOpenLimitException> cause) {
-        if (!STATE.compareAndSet(this, QUEUED, to.ordinal())) {
-            return;
-        }
-        endedAt = limiter.ticker().nanoTime();
-        cancelQueueTimer();
-        limiter.leftQueue();
-        limiter.counters().countEnd(to);
-        final HalfOpenLimitException exception = cause.get();
-        failure = exception;
-        notifyFailed(exception);
-        limiter.attemptEnded(this, endedAt - createdAt, 0L);
-    }
-
-    private void notifyFailed(final HalfOpenLimitException cause) {
-        try {
-            listener.failed(this, cause);
-        } catch (final Throwable t) {
-            HalfOpenLimiter.LOG.error("AttemptListener.failed threw for an attempt to {}", remote, t);
-        }
-    }
-
-    private void cancelQueueTimer() {
-        final Cancellable timer = queueTimer;
-        if (timer != null) {
-            timer.cancel();
         }
     }
 
@@ -223,7 +308,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     @Override
     public AttemptState state() {
         final int s = state;
-        return s == NEW ? AttemptState.QUEUED : STATES[s];
+        return s == ENTERING ? AttemptState.QUEUED : STATES[s];
     }
 
     @Override
@@ -251,12 +336,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         while (true) {
             final int s = state;
             if (s == QUEUED) {
-                if (STATE.compareAndSet(this, QUEUED, AttemptState.CANCELLED.ordinal())) {
-                    endedAt = limiter.ticker().nanoTime();
-                    cancelQueueTimer();
-                    limiter.leftQueue();
-                    limiter.counters().countEnd(AttemptState.CANCELLED);
-                    limiter.attemptEnded(this, endedAt - createdAt, 0L);
+                if (leaveQueue(AttemptState.CANCELLED, null)) {
                     return true;
                 }
                 continue; // granted or timed out meanwhile: look again
@@ -265,7 +345,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         }
     }
 
-    /** Ends an attempt that holds a slot and releases the slot; returns false if it had ended already. */
+    /** Ends an attempt that holds a slot and exits the gate; returns false if it had ended already. */
     private boolean end(final AttemptState reported, final Throwable cause, final String call) {
         while (true) {
             final int s = state;
@@ -276,31 +356,50 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                 if (!STATE.compareAndSet(this, s, to.ordinal())) {
                     continue;
                 }
-                endedAt = limiter.ticker().nanoTime();
+                final long now = context.ticker.nanoTime();
+                cancel(halfOpenTimer);
+                if (!exempt) {
+                    context.gate.exit(this, outcomeOf(to));
+                }
+                endedAt = now;
                 if (cause != null) {
                     failure = cause;
                 }
-                final Cancellable timer = halfOpenTimer;
-                if (timer != null) {
-                    timer.cancel();
-                }
-                if (!exempt) {
-                    limiter.gate().exit(this, outcomeOf(to));
-                }
-                limiter.counters().countEnd(to);
+                context.counters.countEnd(to);
                 final long granted = grantedAt;
-                limiter.attemptEnded(this, granted - createdAt, endedAt - granted);
+                context.events.attemptEnded(this, granted - createdAt, now - granted);
                 return true;
             }
-            if (s == QUEUED) {
+            if (s == QUEUED || s == ENTERING) {
                 throw new IllegalStateException(call + " reported for an attempt to " + remote
                         + " that is still queued and was never granted a slot; call cancel() to give it up");
             }
-            if (s == NEW) {
-                throw new IllegalStateException(call + " reported for an attempt to " + remote
-                        + " that has not been admitted yet");
-            }
             return false;
+        }
+    }
+
+    /** Records a terminal state reached without a slot (or before the owner heard of one) and tells everyone. */
+    private void ended(final AttemptState to, final HalfOpenLimitException cause, final long now) {
+        endedAt = now;
+        if (cause != null) {
+            failure = cause;
+        }
+        context.counters.countEnd(to);
+        if (cause != null) {
+            try {
+                listener.failed(this, cause);
+            } catch (final Throwable t) {
+                HalfOpenLimiter.LOG.error("AttemptListener.failed threw for an attempt to {}", remote, t);
+            }
+        }
+        final long granted = grantedAt;
+        context.events.attemptEnded(this, (granted == NOT_YET ? now : granted) - createdAt,
+                granted == NOT_YET ? 0L : now - granted);
+    }
+
+    private static void cancel(final Cancellable timer) {
+        if (timer != null) {
+            timer.cancel();
         }
     }
 
@@ -321,7 +420,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             return Duration.ofNanos(granted - createdAt);
         }
         final long ended = endedAt;
-        return Duration.ofNanos((ended != NOT_YET ? ended : limiter.ticker().nanoTime()) - createdAt);
+        return Duration.ofNanos((ended != NOT_YET ? ended : context.ticker.nanoTime()) - createdAt);
     }
 
     @Override

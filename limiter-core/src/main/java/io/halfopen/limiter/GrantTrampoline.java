@@ -8,6 +8,11 @@ import java.util.ArrayDeque;
  * callback per queued attempt and overflow the stack. Here the nested grant is appended to the thread's
  * pending list and runs after the outer callback returns, still on this thread, in grant order.
  *
+ * <p>Two rules keep every grant delivered: each callback runs on its own, so one that throws (or whose timer
+ * cannot be armed) never strands the grants queued behind it; and a grant whose owner parks for it (the
+ * blocking {@code acquire}) is delivered at once even inside another callback, since it cannot recurse, so
+ * that a thread never parks waiting for a grant deferred into its own pending list.
+ *
  * <p>Thread confinement: each thread has its own pending list; nothing is shared.
  */
 final class GrantTrampoline {
@@ -23,18 +28,30 @@ final class GrantTrampoline {
     static void deliver(final DefaultConnectAttempt attempt) {
         final GrantTrampoline trampoline = CURRENT.get();
         if (trampoline.running) {
-            trampoline.pending.addLast(attempt);
+            if (attempt.grantsInline()) {
+                runOne(attempt);
+            } else {
+                trampoline.pending.addLast(attempt);
+            }
             return;
         }
         trampoline.running = true;
         try {
             DefaultConnectAttempt next = attempt;
             while (next != null) {
-                next.runGrantCallback();
+                runOne(next);
                 next = trampoline.pending.pollFirst();
             }
         } finally {
             trampoline.running = false;
+        }
+    }
+
+    private static void runOne(final DefaultConnectAttempt attempt) {
+        try {
+            attempt.runGrantCallback();
+        } catch (final Throwable t) { // runGrantCallback handles its owner's and its scheduler's failures itself
+            HalfOpenLimiter.LOG.error("delivering the grant of {} failed", attempt, t);
         }
     }
 }

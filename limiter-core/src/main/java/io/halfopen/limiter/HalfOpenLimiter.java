@@ -1,17 +1,11 @@
 package io.halfopen.limiter;
 
-import io.halfopen.policy.Admission;
-import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
-import io.halfopen.policy.Outcome;
-import io.halfopen.policy.PolicyContext;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
-import io.halfopen.time.Ticker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>What XP did and which option reproduces it: the project's README and {@code FACTS.md}.
+ *
+ * <p>A facade: each attempt is a {@code DefaultConnectAttempt} that carries its own state machine and shares
+ * the limiter's immutable {@code AttemptContext} (gate, clock, timeouts, counters), its {@code WaitingRoom}
+ * (the queue's count, bound and 4226 episode) and its {@code LimitEvents} (log line, JFR, listeners).
  */
 public final class HalfOpenLimiter implements AutoCloseable {
 
@@ -47,39 +45,14 @@ public final class HalfOpenLimiter implements AutoCloseable {
     /** XP SP2's limit. */
     public static final int XP_MAX_HALF_OPEN = 10;
 
-    private final String name;
-    private final AdmissionPolicy policy;
-    private final AdmissionGate gate;
-    private final Ticker ticker;
-    private final Scheduler scheduler;
-    private final long halfOpenTimeoutNanos;
-    private final long queueTimeoutNanos;
-    private final int maxQueued;
-    private final LimitEventMode limitEventMode;
-    private final boolean exemptLoopback;
-    private final LimiterListener[] listeners;
-    private final LimiterCounters counters = new LimiterCounters();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicInteger peakQueued = new AtomicInteger();
-    private volatile boolean closed;
+    private final AttemptContext context;
 
-    private HalfOpenLimiter(final HalfOpenLimiterBuilder builder) {
-        this.name = builder.name;
-        this.policy = builder.policy;
-        this.ticker = builder.ticker;
-        this.scheduler = builder.scheduler;
-        this.gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler)),
-                () -> "policy " + policy.name() + " returned a null gate");
-        this.halfOpenTimeoutNanos = builder.halfOpenTimeout.toNanos();
-        this.queueTimeoutNanos = builder.queueTimeout == null ? 0L : builder.queueTimeout.toNanos();
-        this.maxQueued = builder.maxQueued;
-        this.limitEventMode = builder.limitEventMode;
-        this.exemptLoopback = builder.exemptLoopback;
-        this.listeners = builder.listeners.toArray(new LimiterListener[0]);
+    private HalfOpenLimiter(final AttemptContext context) {
+        this.context = context;
     }
 
-    static HalfOpenLimiter build(final HalfOpenLimiterBuilder builder) {
-        return new HalfOpenLimiter(builder);
+    static HalfOpenLimiter build(final AttemptContext context) {
+        return new HalfOpenLimiter(context);
     }
 
     /**
@@ -114,9 +87,11 @@ public final class HalfOpenLimiter implements AutoCloseable {
 
     /**
      * Starts an attempt to connect to {@code remote}, without blocking. The listener's
-     * {@link AttemptListener#granted} runs when the attempt holds a slot: before this method returns if one is
-     * free now, later otherwise (see {@link AttemptListener} for which thread). If the limiter is closed or
-     * the queue is full, {@link AttemptListener#failed} runs before this method returns.
+     * {@link AttemptListener#granted} runs when the attempt holds a slot: if one is free now, before this
+     * method returns, unless this thread is already inside a grant callback of a limiter (then right after
+     * that callback returns, on this thread, so that a chain of instant retries never recurses); later
+     * otherwise (see {@link AttemptListener} for which thread). If the limiter is closed, the queue is full or
+     * the policy refuses the attempt, {@link AttemptListener#failed} runs before this method returns.
      *
      * @param remote   the resolved address to connect to
      * @param listener the owner's callbacks
@@ -125,7 +100,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @throws IllegalArgumentException if {@code remote} is unresolved
      */
     public ConnectAttempt newAttempt(final InetSocketAddress remote, final AttemptListener listener) {
-        return start(remote, listener, queueTimeoutNanos, scheduler);
+        return start(remote, listener, context.queueTimeoutNanos, context.scheduler);
     }
 
     /**
@@ -146,7 +121,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      */
     public ConnectAttempt newAttempt(final InetSocketAddress remote, final AttemptListener listener,
             final Scheduler halfOpenTimers) {
-        return start(remote, listener, queueTimeoutNanos, Objects.requireNonNull(halfOpenTimers,
+        return start(remote, listener, context.queueTimeoutNanos, Objects.requireNonNull(halfOpenTimers,
                 "halfOpenTimers"));
     }
 
@@ -157,7 +132,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return whether the scheduler is {@link Scheduler#system()}
      */
     public boolean usesSystemScheduler() {
-        return scheduler == Scheduler.system();
+        return context.scheduler == Scheduler.system();
     }
 
     /**
@@ -170,13 +145,18 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * {@link ConnectAttempt#aborted()}. Use {@link #acquire(InetSocketAddress, Duration, Runnable)} to be
      * called back instead.
      *
+     * <p>Callbacks must not block, but if this is called inside one (a grant callback of this or another
+     * limiter), it still returns at once when a slot is free, and otherwise waits at most {@code maxWait}.
+     *
      * @param remote  the resolved address to connect to
      * @param maxWait how long to wait for a slot at most (the limiter's queue timeout applies too, if shorter)
      * @return the attempt, in state {@link AttemptState#HALF_OPEN}
      * @throws InterruptedException   if interrupted while waiting; the attempt is cancelled, no slot is held
      * @throws HalfOpenLimitException if the wait timed out ({@link QueueTimeoutException}), the queue was full
-     *                                ({@link QueueFullException}) or the limiter closed
-     *                                ({@link LimiterClosedException})
+     *                                ({@link QueueFullException}), the limiter closed
+     *                                ({@link LimiterClosedException}), the policy refused the attempt
+     *                                ({@link PolicyRefusedException}) or the scheduler failed
+     *                                ({@link SchedulerFailedException})
      */
     public ConnectAttempt acquire(final InetSocketAddress remote, final Duration maxWait)
             throws InterruptedException, HalfOpenLimitException {
@@ -198,10 +178,10 @@ public final class HalfOpenLimiter implements AutoCloseable {
     public ConnectAttempt acquire(final InetSocketAddress remote, final Duration maxWait,
             final Runnable onHalfOpenTimeout) throws InterruptedException, HalfOpenLimitException {
         final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
-        final long timeout = queueTimeoutNanos > 0 ? Math.min(queueTimeoutNanos, maxWaitNanos) : maxWaitNanos;
+        final long queueTimeout = context.queueTimeoutNanos;
+        final long timeout = queueTimeout > 0 ? Math.min(queueTimeout, maxWaitNanos) : maxWaitNanos;
         final BlockingGrant grant = new BlockingGrant(Thread.currentThread(), onHalfOpenTimeout);
-        final ConnectAttempt attempt = start(remote, grant, timeout, scheduler);
-        return grant.await(attempt);
+        return grant.await(start(remote, grant, timeout, context.scheduler));
     }
 
     private ConnectAttempt start(final InetSocketAddress remote, final AttemptListener listener,
@@ -212,35 +192,9 @@ public final class HalfOpenLimiter implements AutoCloseable {
             throw new IllegalArgumentException("remote must be a resolved address (the limit applies to TCP"
                     + " connects, after name resolution), was unresolved " + remote);
         }
-        final boolean exempt = exemptLoopback && remote.getAddress().isLoopbackAddress();
-        final DefaultConnectAttempt attempt = new DefaultConnectAttempt(this, remote, listener, queueTimeout,
-                exempt, halfOpenTimers);
-        if (closed) {
-            attempt.rejected(closedException(remote));
-            return attempt;
-        }
-        if (exempt) {
-            attempt.admittedAtOnce();
-            return attempt;
-        }
-        final Admission admission = gate.enter(attempt);
-        switch (admission) {
-            case ADMITTED -> {
-                if (!attempt.waited()) {
-                    attempt.admittedAtOnce();
-                } else if (!attempt.tryAdmit()) {
-                    gate.exit(attempt, Outcome.CANCELLED); // its queue timeout fired as it took a deposited permit
-                }
-            }
-            case QUEUED -> {
-                if (closed) {
-                    attempt.failBecauseClosed(); // raced with close(): it may have missed this attempt
-                }
-            }
-            case REJECTED -> attempt.rejected(new QueueFullException(maxQueued, remote, maxHalfOpen(), queued.get(),
-                    Duration.ZERO));
-            default -> throw new IllegalStateException("unknown admission " + admission);
-        }
+        final DefaultConnectAttempt attempt = new DefaultConnectAttempt(context, remote, listener, queueTimeout,
+                halfOpenTimers);
+        attempt.start();
         return attempt;
     }
 
@@ -251,11 +205,10 @@ public final class HalfOpenLimiter implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        if (context.room.close()) {
+            context.gate.forEachQueued(ticket -> ((DefaultConnectAttempt) ticket).failBecauseClosed());
+            context.gate.close();
         }
-        closed = true;
-        gate.forEachQueued(ticket -> ((DefaultConnectAttempt) ticket).failBecauseClosed());
     }
 
     /**
@@ -264,7 +217,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return closed;
+        return context.room.isClosed();
     }
 
     /**
@@ -273,12 +226,13 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the stats
      */
     public LimiterStats stats() {
+        final LimiterCounters counters = context.counters;
         return new LimiterStats(
                 maxHalfOpen(),
-                gate.halfOpen(),
-                queued.get(),
-                gate.peakHalfOpen(),
-                peakQueued.get(),
+                context.gate.halfOpen(),
+                context.room.queued(),
+                context.gate.peakHalfOpen(),
+                context.room.peakQueued(),
                 counters.granted.sum(),
                 counters.throttled.sum(),
                 counters.queueTimeouts.sum(),
@@ -298,7 +252,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the limit, {@link Integer#MAX_VALUE} for none
      */
     public int maxHalfOpen() {
-        return policy.maxHalfOpen();
+        return context.maxHalfOpen();
     }
 
     /**
@@ -307,7 +261,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the policy
      */
     public AdmissionPolicy policy() {
-        return policy;
+        return context.policy;
     }
 
     /**
@@ -316,7 +270,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the timeout
      */
     public Duration halfOpenTimeout() {
-        return Duration.ofNanos(halfOpenTimeoutNanos);
+        return Duration.ofNanos(context.halfOpenTimeoutNanos);
     }
 
     /**
@@ -325,7 +279,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the timeout or {@code null}
      */
     public Duration queueTimeout() {
-        return queueTimeoutNanos == 0 ? null : Duration.ofNanos(queueTimeoutNanos);
+        return context.queueTimeoutNanos == 0 ? null : Duration.ofNanos(context.queueTimeoutNanos);
     }
 
     /**
@@ -334,7 +288,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the bound
      */
     public int maxQueued() {
-        return maxQueued;
+        return context.room.maxQueued();
     }
 
     /**
@@ -343,166 +297,13 @@ public final class HalfOpenLimiter implements AutoCloseable {
      * @return the name
      */
     public String name() {
-        return name;
+        return context.name;
     }
 
     @Override
     public String toString() {
         final LimiterStats stats = stats();
-        return "HalfOpenLimiter[" + name + ", " + policy.name() + ", halfOpen=" + stats.halfOpen() + ", queued="
-                + stats.queued() + (closed ? ", closed" : "") + "]";
-    }
-
-    // ------------------------------------------------------------------------ for DefaultConnectAttempt
-
-    Ticker ticker() {
-        return ticker;
-    }
-
-    Scheduler scheduler() {
-        return scheduler;
-    }
-
-    AdmissionGate gate() {
-        return gate;
-    }
-
-    LimiterCounters counters() {
-        return counters;
-    }
-
-    long halfOpenTimeoutNanos() {
-        return halfOpenTimeoutNanos;
-    }
-
-    int queuedNow() {
-        return queued.get();
-    }
-
-    LimiterClosedException closedException(final InetSocketAddress remote) {
-        return new LimiterClosedException(name, remote, maxHalfOpen(), queued.get(), Duration.ZERO);
-    }
-
-    /**
-     * Counts an attempt into the queue unless the queue is full; raises event 4226 as configured. Slow path
-     * only: called by the gate when no slot is free.
-     */
-    boolean reserveQueueSlot(final InetSocketAddress remote) {
-        int before;
-        do {
-            before = queued.get();
-            if (before >= maxQueued) {
-                return false;
-            }
-        } while (!queued.compareAndSet(before, before + 1));
-        final int now = before + 1;
-        if (now > peakQueued.get()) {
-            peakQueued.accumulateAndGet(now, Math::max);
-        }
-        counters.throttled.increment();
-        if (limitEventMode == LimitEventMode.EVERY_THROTTLED_ATTEMPT
-                || (limitEventMode == LimitEventMode.ONCE_PER_EPISODE && before == 0)) {
-            raiseLimitReached(remote, now);
-        }
-        return true;
-    }
-
-    void leftQueue() {
-        queued.decrementAndGet();
-    }
-
-    private void raiseLimitReached(final InetSocketAddress remote, final int queuedNow) {
-        counters.limitReachedEvents.increment();
-        LOG.warn("Event {} ({}, Warning): {} [halfopen limiter '{}': {} half-open allowed, {} queued, remote {}]",
-                Event4226.ID, Event4226.SOURCE, Event4226.TEXT, name, maxHalfOpen(), queuedNow, remote);
-        if (jdk.jfr.FlightRecorder.isInitialized()) { // see LimitReachedJfrEvent: never load it otherwise
-            final LimitReachedJfrEvent jfr = new LimitReachedJfrEvent();
-            if (jfr.shouldCommit()) {
-                jfr.remote = String.valueOf(remote);
-                jfr.queued = queuedNow;
-                jfr.maxHalfOpen = maxHalfOpen();
-                jfr.commit();
-            }
-        }
-        if (listeners.length > 0) {
-            final LimitReached event = new LimitReached(remote, queuedNow, maxHalfOpen(), ticker.nanoTime());
-            for (final LimiterListener listener : listeners) {
-                try {
-                    listener.limitReached(event);
-                } catch (final Throwable t) {
-                    LOG.error("LimiterListener.limitReached threw", t);
-                }
-            }
-        }
-    }
-
-    void attemptEnded(final ConnectAttempt attempt, final long queueWaitNanos, final long halfOpenNanos) {
-        if (listeners.length == 0) {
-            return;
-        }
-        final Duration queueWait = Duration.ofNanos(Math.max(0, queueWaitNanos));
-        final Duration halfOpen = Duration.ofNanos(Math.max(0, halfOpenNanos));
-        for (final LimiterListener listener : listeners) {
-            try {
-                listener.attemptEnded(attempt, queueWait, halfOpen);
-            } catch (final Throwable t) {
-                LOG.error("LimiterListener.attemptEnded threw", t);
-            }
-        }
-    }
-
-    /** The listener behind {@link #acquire}: parks the caller until the attempt is granted or fails. */
-    private static final class BlockingGrant implements AttemptListener {
-        private static final int WAITING = 0;
-        private static final int GRANTED = 1;
-        private static final int FAILED = 2;
-
-        private final Thread waiter;
-        private final Runnable onHalfOpenTimeout;
-        private volatile int outcome = WAITING;
-        private volatile HalfOpenLimitException failure;
-
-        BlockingGrant(final Thread waiter, final Runnable onHalfOpenTimeout) {
-            this.waiter = waiter;
-            this.onHalfOpenTimeout = onHalfOpenTimeout;
-        }
-
-        @Override
-        public void granted(final ConnectAttempt attempt) {
-            outcome = GRANTED;
-            LockSupport.unpark(waiter);
-        }
-
-        @Override
-        public void failed(final ConnectAttempt attempt, final HalfOpenLimitException cause) {
-            failure = cause;
-            outcome = FAILED;
-            LockSupport.unpark(waiter);
-        }
-
-        @Override
-        public void abort(final ConnectAttempt attempt, final HalfOpenTimeoutException cause) {
-            if (onHalfOpenTimeout != null) {
-                onHalfOpenTimeout.run();
-            }
-        }
-
-        ConnectAttempt await(final ConnectAttempt attempt) throws InterruptedException, HalfOpenLimitException {
-            while (outcome == WAITING) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    attempt.cancel(); // leaves the queue, or frees a slot granted meanwhile: no socket yet
-                    throw new InterruptedException("interrupted while waiting for a half-open slot to "
-                            + attempt.remote() + " (waited " + HalfOpenLimitException.format(attempt.queueWait())
-                            + ")");
-                }
-            }
-            if (outcome == FAILED) {
-                final HalfOpenLimitException cause = failure;
-                cause.fillInStackTrace(); // point at the caller, not at the timer thread
-                throw cause;
-            }
-            return attempt;
-        }
+        return "HalfOpenLimiter[" + context.name + ", " + context.policy.name() + ", halfOpen=" + stats.halfOpen()
+                + ", queued=" + stats.queued() + (isClosed() ? ", closed" : "") + "]";
     }
 }

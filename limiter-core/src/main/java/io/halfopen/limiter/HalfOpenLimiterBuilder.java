@@ -1,6 +1,8 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.PolicyContext;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
@@ -14,22 +16,60 @@ import java.util.Objects;
  * Builds a {@link HalfOpenLimiter}. Starts from Windows XP SP2's behaviour; every option that departs from it
  * says so. Bad values fail at once, with a message that names the option and the value.
  *
+ * <p>Each setting is made once: a second call that sets the same thing, directly or through another option
+ * ({@link #maxHalfOpen(int)}, {@link #profile(WindowsProfile)} and {@link #policy(AdmissionPolicy)} all set
+ * the policy; {@link #clock(VirtualClock)} sets the ticker and the scheduler), fails with an
+ * {@link IllegalStateException} that names both, for example
+ * {@code "maxHalfOpen was already set to 10 by profile(XP_PRO_SP2)"}. A ticker needs its scheduler: a
+ * limiter whose timeouts ran on another clock than its ticker would time attempts inconsistently, so
+ * {@link #build()} refuses a {@link #ticker(Ticker)} without a {@link #scheduler(Scheduler)}; a
+ * {@link VirtualClock} gives both at once ({@link #clock(VirtualClock)}).
+ *
  * <p>Not thread-safe; the limiter it builds is.
  */
 public final class HalfOpenLimiterBuilder {
 
-    String name = "default";
-    AdmissionPolicy policy = AdmissionPolicy.halfOpenCap(HalfOpenLimiter.XP_MAX_HALF_OPEN);
-    Duration halfOpenTimeout = HalfOpenLimiter.XP_HALF_OPEN_TIMEOUT;
-    Duration queueTimeout;
-    int maxQueued = Integer.MAX_VALUE;
-    LimitEventMode limitEventMode = LimitEventMode.ONCE_PER_EPISODE;
-    boolean exemptLoopback;
-    Ticker ticker = Ticker.system();
-    Scheduler scheduler = Scheduler.system();
-    final List<LimiterListener> listeners = new ArrayList<>();
+    private String name = "default";
+    private AdmissionPolicy policy = AdmissionPolicy.halfOpenCap(HalfOpenLimiter.XP_MAX_HALF_OPEN);
+    private Duration halfOpenTimeout = HalfOpenLimiter.XP_HALF_OPEN_TIMEOUT;
+    private Duration queueTimeout;
+    private int maxQueued = Integer.MAX_VALUE;
+    private LimitEventMode limitEventMode = LimitEventMode.ONCE_PER_EPISODE;
+    private boolean exemptLoopback;
+    private Ticker ticker = Ticker.system();
+    private Scheduler scheduler = Scheduler.system();
+    private final List<LimiterListener> listeners = new ArrayList<>();
+
+    /** Which call set each setting, for the "already set" message; {@code null} while at its default. */
+    private String policySetBy;
+    private String nameSetBy;
+    private String halfOpenTimeoutSetBy;
+    private String queueTimeoutSetBy;
+    private String maxQueuedSetBy;
+    private String limitEventsSetBy;
+    private String exemptLoopbackSetBy;
+    private String tickerSetBy;
+    private String schedulerSetBy;
 
     HalfOpenLimiterBuilder() {
+    }
+
+    private static String once(final String setting, final String current, final String setBy, final String by) {
+        if (setBy != null) {
+            throw new IllegalStateException(setting + " was already set to " + current + " by " + setBy
+                    + "; cannot set it again by " + by);
+        }
+        return by;
+    }
+
+    private void setPolicy(final AdmissionPolicy policy, final String setting, final String by) {
+        policySetBy = once(setting, policyDescription(), policySetBy, by);
+        this.policy = policy;
+    }
+
+    private String policyDescription() {
+        return policySetBy != null && policySetBy.startsWith("policy(") ? policy.name()
+                : policy.maxHalfOpen() == Integer.MAX_VALUE ? "unlimited" : Integer.toString(policy.maxHalfOpen());
     }
 
     /**
@@ -38,12 +78,13 @@ public final class HalfOpenLimiterBuilder {
      *
      * @param maxHalfOpen at least 1
      * @return this builder
+     * @throws IllegalStateException if the policy was already set (by this, {@link #profile} or {@link #policy})
      */
     public HalfOpenLimiterBuilder maxHalfOpen(final int maxHalfOpen) {
         if (maxHalfOpen < 1) {
             throw new IllegalArgumentException("maxHalfOpen must be >= 1, was " + maxHalfOpen);
         }
-        this.policy = AdmissionPolicy.halfOpenCap(maxHalfOpen);
+        setPolicy(AdmissionPolicy.halfOpenCap(maxHalfOpen), "maxHalfOpen", "maxHalfOpen(" + maxHalfOpen + ")");
         return this;
     }
 
@@ -53,22 +94,26 @@ public final class HalfOpenLimiterBuilder {
      *
      * @param profile the version
      * @return this builder
+     * @throws IllegalStateException if the policy was already set
      */
     public HalfOpenLimiterBuilder profile(final WindowsProfile profile) {
         Objects.requireNonNull(profile, "profile");
-        this.policy = profile.limitsHalfOpen() ? AdmissionPolicy.halfOpenCap(profile.maxHalfOpen())
-                : AdmissionPolicy.unlimited();
+        setPolicy(profile.limitsHalfOpen() ? AdmissionPolicy.halfOpenCap(profile.maxHalfOpen())
+                : AdmissionPolicy.unlimited(), "maxHalfOpen", "profile(" + profile.name() + ")");
         return this;
     }
 
     /**
-     * Sets the admission policy, for researchers comparing policies. Replaces {@link #maxHalfOpen(int)}.
+     * Sets the admission policy, for researchers comparing policies; instead of {@link #maxHalfOpen(int)} or
+     * {@link #profile(WindowsProfile)}.
      *
      * @param policy the policy
      * @return this builder
+     * @throws IllegalStateException if the policy was already set
      */
     public HalfOpenLimiterBuilder policy(final AdmissionPolicy policy) {
-        this.policy = Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(policy, "policy");
+        setPolicy(policy, "policy", "policy(" + policy.name() + ")");
         return this;
     }
 
@@ -81,6 +126,8 @@ public final class HalfOpenLimiterBuilder {
      */
     public HalfOpenLimiterBuilder halfOpenTimeout(final Duration halfOpenTimeout) {
         positiveNanos("halfOpenTimeout", halfOpenTimeout);
+        halfOpenTimeoutSetBy = once("halfOpenTimeout", String.valueOf(this.halfOpenTimeout), halfOpenTimeoutSetBy,
+                "halfOpenTimeout(" + halfOpenTimeout + ")");
         this.halfOpenTimeout = halfOpenTimeout;
         return this;
     }
@@ -94,6 +141,8 @@ public final class HalfOpenLimiterBuilder {
      */
     public HalfOpenLimiterBuilder queueTimeout(final Duration queueTimeout) {
         positiveNanos("queueTimeout", queueTimeout);
+        queueTimeoutSetBy = once("queueTimeout", String.valueOf(this.queueTimeout), queueTimeoutSetBy,
+                "queueTimeout(" + queueTimeout + ")");
         this.queueTimeout = queueTimeout;
         return this;
     }
@@ -104,6 +153,8 @@ public final class HalfOpenLimiterBuilder {
      * @return this builder
      */
     public HalfOpenLimiterBuilder noQueueTimeout() {
+        queueTimeoutSetBy = once("queueTimeout", String.valueOf(this.queueTimeout), queueTimeoutSetBy,
+                "noQueueTimeout()");
         this.queueTimeout = null;
         return this;
     }
@@ -120,6 +171,8 @@ public final class HalfOpenLimiterBuilder {
         if (maxQueued < 0) {
             throw new IllegalArgumentException("maxQueued must be >= 0, was " + maxQueued);
         }
+        maxQueuedSetBy = once("maxQueued", Integer.toString(this.maxQueued), maxQueuedSetBy,
+                "maxQueued(" + maxQueued + ")");
         this.maxQueued = maxQueued;
         return this;
     }
@@ -131,7 +184,9 @@ public final class HalfOpenLimiterBuilder {
      * @return this builder
      */
     public HalfOpenLimiterBuilder limitEvents(final LimitEventMode mode) {
-        this.limitEventMode = Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(mode, "mode");
+        limitEventsSetBy = once("limitEvents", limitEventMode.name(), limitEventsSetBy, "limitEvents(" + mode + ")");
+        this.limitEventMode = mode;
         return this;
     }
 
@@ -143,18 +198,23 @@ public final class HalfOpenLimiterBuilder {
      * @return this builder
      */
     public HalfOpenLimiterBuilder exemptLoopback(final boolean exemptLoopback) {
+        exemptLoopbackSetBy = once("exemptLoopback", Boolean.toString(this.exemptLoopback), exemptLoopbackSetBy,
+                "exemptLoopback(" + exemptLoopback + ")");
         this.exemptLoopback = exemptLoopback;
         return this;
     }
 
     /**
-     * Sets the clock. Default: {@link Ticker#system()}.
+     * Sets the clock. Default: {@link Ticker#system()}. Needs {@link #scheduler(Scheduler)} on the same clock
+     * too; for virtual time use {@link #clock(VirtualClock)}.
      *
      * @param ticker the clock
      * @return this builder
      */
     public HalfOpenLimiterBuilder ticker(final Ticker ticker) {
-        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        Objects.requireNonNull(ticker, "ticker");
+        tickerSetBy = once("ticker", String.valueOf(this.ticker), tickerSetBy, "ticker(" + ticker + ")");
+        this.ticker = ticker;
         return this;
     }
 
@@ -165,7 +225,10 @@ public final class HalfOpenLimiterBuilder {
      * @return this builder
      */
     public HalfOpenLimiterBuilder scheduler(final Scheduler scheduler) {
-        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(scheduler, "scheduler");
+        schedulerSetBy = once("scheduler", String.valueOf(this.scheduler), schedulerSetBy,
+                "scheduler(" + scheduler + ")");
+        this.scheduler = scheduler;
         return this;
     }
 
@@ -177,6 +240,9 @@ public final class HalfOpenLimiterBuilder {
      */
     public HalfOpenLimiterBuilder clock(final VirtualClock clock) {
         Objects.requireNonNull(clock, "clock");
+        final String by = "clock(" + clock + ")";
+        tickerSetBy = once("ticker", String.valueOf(this.ticker), tickerSetBy, by);
+        schedulerSetBy = once("scheduler", String.valueOf(this.scheduler), schedulerSetBy, by);
         this.ticker = clock;
         this.scheduler = clock;
         return this;
@@ -204,6 +270,7 @@ public final class HalfOpenLimiterBuilder {
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, was \"" + name + "\"");
         }
+        nameSetBy = once("name", "\"" + this.name + "\"", nameSetBy, "name(\"" + name + "\")");
         this.name = name;
         return this;
     }
@@ -212,9 +279,26 @@ public final class HalfOpenLimiterBuilder {
      * Builds the limiter.
      *
      * @return a new limiter
+     * @throws IllegalStateException if the ticker and the scheduler do not run on one clock (see above)
      */
     public HalfOpenLimiter build() {
-        return HalfOpenLimiter.build(this);
+        checkOneClock();
+        final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler)),
+                () -> "policy " + policy.name() + " returned a null gate");
+        final LimiterCounters counters = new LimiterCounters();
+        final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
+                counters);
+        return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
+                halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,
+                counters, events, new WaitingRoom(maxQueued, events, counters)));
+    }
+
+    private void checkOneClock() {
+        if (tickerSetBy != null && schedulerSetBy == null) {
+            throw new IllegalStateException("ticker was set by " + tickerSetBy + " without a scheduler: the"
+                    + " timeouts would run on the system scheduler's clock while attempts are timed by that ticker;"
+                    + " set scheduler(...) on the same clock, or use clock(VirtualClock)");
+        }
     }
 
     static long positiveNanos(final String option, final Duration value) {

@@ -1,36 +1,79 @@
 package io.halfopen.policy;
 
+import java.util.function.Consumer;
+
 /**
- * The live state of one {@link AdmissionPolicy} inside one limiter: it decides, attempt by attempt, who may
- * go half-open now and who waits. One gate per limiter; thread-safe, called from any thread.
+ * The live state of one {@link AdmissionPolicy} inside one limiter: it decides, ticket by ticket, who may go
+ * half-open now and who waits. One gate per limiter; every method may be called from any thread, concurrently.
  *
- * <p>Contract with the limiter:
- * <ul>
- *   <li>{@link #enter} is called once per ticket. If it returns {@link Admission#QUEUED}, the gate calls
- *       the ticket's {@link AdmissionTicket#tryAdmit()} exactly once later, when the ticket's turn comes; a
- *       ticket that answers {@code false} has left the queue and the gate moves on to the next one.</li>
- *   <li>{@link #exit} is called exactly once for every ticket that was admitted (at once or through
- *       {@code tryAdmit}), when its socket has left SYN_SENT.</li>
- *   <li>A gate never blocks, never reads {@link System#nanoTime()} and never starts a thread: time comes
- *       from the {@link PolicyContext} it was created with, so the same gate runs in production and in the
- *       simulator's virtual time.</li>
- * </ul>
+ * <h2>What the limiter guarantees</h2>
+ * <ol>
+ *   <li>{@link #enter} is called once per ticket, before anything else concerning it, and never after
+ *       {@link #close()}.</li>
+ *   <li>{@link #exit} is called exactly once for every ticket that got a slot (from {@code enter}, or a
+ *       {@code tryAdmit()} that returned {@code true}), once its socket has left SYN_SENT; never for any other
+ *       ticket; with the ticket object that entered.</li>
+ *   <li>{@link Admission.Waiting#withdraw()} is called exactly once for every waiting ticket that leaves
+ *       without a slot, after it has made sure its {@code tryAdmit()} answers {@code false} from then on. A
+ *       waiting ticket gets exactly one of the two: a {@code tryAdmit()} that returns {@code true}, or a
+ *       withdrawal.</li>
+ *   <li>On {@link #close()}, the limiter has already withdrawn every waiting ticket it could find through
+ *       {@link #forEachQueued}, or is withdrawing it; tickets holding slots still exit later.</li>
+ * </ol>
+ *
+ * <h2>What a gate must guarantee</h2>
+ * <ol>
+ *   <li>Conservation: a slot handed out (an {@linkplain Admission#admitted() admission}, or a {@code tryAdmit()}
+ *       that returned {@code true}) is counted until its {@code exit}, and never more than
+ *       {@link AdmissionPolicy#maxHalfOpen()} are counted at once. A slot offered to a ticket that declines
+ *       ({@code tryAdmit()} returned {@code false}) is still the gate's: it offers it to the next ticket or
+ *       frees it. A gate never offers a slot twice to one ticket.</li>
+ *   <li>No waiter left behind: a waiting ticket is offered a slot as soon as the policy would give it one,
+ *       whatever happened to the tickets around it (left, declined, exited), unless it leaves first.</li>
+ *   <li>Withdrawal (see {@link Admission.Waiting#withdraw()}) is O(1) or O(log n), never blocks, drops every
+ *       reference to the ticket, and hands on any slot that was on its way to it.</li>
+ *   <li>Time comes only from the {@link PolicyContext} the gate was created with: {@code ticker()} for
+ *       reading it, {@code scheduler()} for timers (a delay queue released by a timer, a refill, a window).
+ *       A gate never reads {@link System#nanoTime()}, never starts a thread and never blocks, so that it runs
+ *       the same in production, on an event loop, and in the simulator's virtual time.</li>
+ *   <li>{@code tryAdmit()} may run the owner's code on the calling thread (see {@link AdmissionTicket}), and
+ *       that code may call {@code exit} or {@code enter} on this gate: a gate that uses a lock collects the
+ *       tickets to offer under it and calls {@code tryAdmit()} after releasing it.</li>
+ *   <li>After {@link #close()} the gate stops its timers and offers no more slots from them; {@code exit} and
+ *       {@code withdraw()} keep working, because attempts that hold slots end later.</li>
+ * </ol>
+ * The gate contract test in this project's test sources holds every built-in gate to these rules, and a
+ * fixed-rate release written only against this package passes it too.
+ *
+ * <h2>Composing gates</h2>
+ * A gate that adds a rule on top of another policy (a per-destination cap, a fixed-rate release, a token
+ * bucket, each {@code within(halfOpenCap(10))}) creates the inner gate with the same {@link PolicyContext},
+ * keeps each ticket in its own structure while its own rule holds it back, and then {@code enter}s the inner
+ * gate with that same ticket: the inner gate offers it the slot directly, and the ticket's {@code exit} is
+ * passed on to the inner gate (and counted by the outer rule first, if it counts per ticket). A composite
+ * that must learn when the inner gate grants its ticket enters the inner gate with a wrapper ticket instead,
+ * whose {@code tryAdmit()} does its bookkeeping and then asks the real ticket, and then exits the inner gate
+ * with that wrapper. When a ticket withdraws, the composite removes it from its own structure, or withdraws
+ * the inner gate's {@link Admission.Waiting} if the ticket had moved on. Its {@link #halfOpen()} is the inner
+ * gate's, and its {@link #close()} closes the inner gate.
  */
 public interface AdmissionGate {
 
     /**
-     * Admits the ticket now, queues it, or rejects it if it must wait and may not.
+     * Admits the ticket now, takes it into the gate to wait, or refuses it.
      *
      * @param ticket the attempt
-     * @return what happened to it
+     * @return {@link Admission#admitted()}, a {@link Admission.Waiting} of this gate, or
+     *         {@link Admission#refused(String)}
      */
     Admission enter(AdmissionTicket ticket);
 
     /**
-     * Gives back the slot of an admitted ticket, once its socket has left SYN_SENT.
+     * Gives back the slot of an admitted ticket, once its socket has left SYN_SENT. May offer the slot to the
+     * next waiting ticket on this thread.
      *
      * @param ticket  the ticket that was admitted
-     * @param outcome how the attempt ended, for policies that adapt to it
+     * @param outcome how the attempt ended, for policies that learn from it
      */
     void exit(AdmissionTicket ticket, Outcome outcome);
 
@@ -49,11 +92,19 @@ public interface AdmissionGate {
     int peakHalfOpen();
 
     /**
-     * Passes every ticket the gate still holds in its queue to {@code action}, oldest first: a weakly
-     * consistent view that may include tickets that already left the queue. The limiter uses it on
-     * shutdown to fail every waiter; tickets that answer {@code tryAdmit()} later are not affected.
+     * Passes every ticket still waiting in the gate to {@code action}, oldest first where the gate has an
+     * order: a weakly consistent view that may include tickets that are leaving. The limiter uses it on
+     * shutdown to fail every waiter.
      *
-     * @param action receives each queued ticket
+     * @param action receives each waiting ticket
      */
-    void forEachQueued(java.util.function.Consumer<AdmissionTicket> action);
+    void forEachQueued(Consumer<? super AdmissionTicket> action);
+
+    /**
+     * The limiter closed: stop timers and offer no more slots from them. Called once, after the limiter
+     * failed the waiting tickets; {@code exit} and {@code withdraw()} may still be called afterwards. The
+     * default does nothing, for gates without timers.
+     */
+    default void close() {
+    }
 }

@@ -2,7 +2,8 @@ package io.halfopen.policy;
 
 /**
  * An admission policy: a rule for when an outbound connect attempt may go half-open. A policy is an immutable
- * description; {@link #newGate(PolicyContext)} makes the live state for one limiter.
+ * description; {@link #newGate(PolicyContext)} makes the live state for one limiter, an {@link AdmissionGate},
+ * whose javadoc is the whole contract a policy must meet.
  *
  * <p>This is the seam where researchers plug in alternatives to XP's cap (a fixed-rate release, Williamson's
  * virus throttle, a token bucket, an adaptive cap). The same policy runs in production, on the system clock,
@@ -21,7 +22,7 @@ public interface AdmissionPolicy {
 
     /**
      * Returns the most attempts this policy lets be half-open at once, or {@link Integer#MAX_VALUE} when it
-     * sets no such bound. Used in error messages and stats.
+     * sets no such bound. Used in error messages and stats, and held to by the gate contract test.
      *
      * @return the concurrency bound
      */
@@ -36,7 +37,8 @@ public interface AdmissionPolicy {
     AdmissionGate newGate(PolicyContext context);
 
     /**
-     * Returns XP SP2's policy: at most {@code maxHalfOpen} attempts half-open, the rest wait in FIFO order.
+     * Returns XP SP2's policy: at most {@code maxHalfOpen} attempts half-open, the rest wait in strict FIFO
+     * order. Lock-free: admitting and exiting without waiters are one atomic operation each.
      *
      * @param maxHalfOpen the cap, at least 1 (XP: 10)
      * @return the policy

@@ -3,38 +3,37 @@ package io.halfopen.policy;
 import java.net.InetSocketAddress;
 
 /**
- * One outbound connect attempt as an {@link AdmissionGate} sees it. The limiter implements it; a policy
- * only calls it.
+ * One outbound connect attempt, as an {@link AdmissionGate} sees it. The limiter implements it; a gate only
+ * calls it (and a composite gate may wrap it, see {@link AdmissionGate}).
  *
- * <p>A ticket's own state machine is the authority on whether it still wants a slot: a ticket that left the
- * queue (cancelled, timed out) answers {@code false} from {@link #tryAdmit()}, and the gate then hands the
- * slot on. Gates therefore never need a cancel operation, and cancellation is O(1) for every policy.
+ * <p>A ticket's own state machine is the authority on whether it still wants a slot: a ticket that left (its
+ * owner cancelled, its queue timeout fired, the limiter closed) answers {@code false} from {@link #tryAdmit()}
+ * from then on, and the gate then hands the slot on. The gate also hears of the departure, through
+ * {@link Admission.Waiting#withdraw()}, to forget the ticket.
+ *
+ * <p>Thread-safe: both methods may be called from any thread.
  */
 public interface AdmissionTicket {
 
     /**
-     * Returns the address this attempt connects to.
+     * Returns the address this attempt connects to: what per-destination policies key on.
      *
-     * @return the remote address, never null
+     * @return the remote address, resolved, never null
      */
     InetSocketAddress remote();
 
     /**
-     * Called by the gate, at most once and before the ticket is published to any other thread, when no
-     * slot is free and the ticket would have to wait. The ticket counts itself as queued and arms its queue
-     * timeout, or declines because the queue is full.
+     * Offers a slot to a waiting ticket. The gate calls it at most once per ticket it queued, and never for a
+     * ticket it {@linkplain Admission#admitted() admitted} at once.
      *
-     * @return {@code true} if the ticket may wait, {@code false} if it must be rejected
-     */
-    boolean tryWait();
-
-    /**
-     * Called by the gate, at most once and from any thread, to hand a slot to a waiting ticket.
+     * <p>Never blocks and never throws. If it returns {@code true} the ticket holds the slot and its attempt
+     * is under way: the owner's grant callback runs on this thread, now or, if this thread is already running
+     * one, right after it (so a gate must not call this while holding a lock that {@link AdmissionGate#exit}
+     * or {@link Admission.Waiting#withdraw()} takes on another thread).
      *
-     * <p>Must not throw and must not block; the grant's consequences (listeners) may run on this thread.
-     *
-     * @return {@code true} if the ticket took the slot, {@code false} if it had already left the queue, in
-     *         which case the slot is still the gate's to hand on
+     * @return {@code true} if the ticket took the slot; {@code false} if it had already left, in which case
+     *         the slot is still the gate's to offer to the next ticket (and the ticket's
+     *         {@link Admission.Waiting#withdraw()} comes, or came)
      */
     boolean tryAdmit();
 }

@@ -1,11 +1,13 @@
 package io.halfopen.policy;
 
-import io.halfopen.limiter.internal.QueueingSemaphore;
+import io.halfopen.policy.internal.QueueingSemaphore;
+import java.util.function.Consumer;
 
 /**
  * XP SP2's policy: at most {@code maxHalfOpen} attempts half-open at once; the others wait in strict FIFO
  * order and go, one by one, as slots free. Runs on the lock-free {@link QueueingSemaphore}: admitting and
- * exiting without waiters are one atomic operation each.
+ * exiting without waiters are one atomic operation each, a waiter costs one cell and its handle, and a
+ * withdrawal is O(1) and gives its cell back.
  */
 final class HalfOpenCapPolicy implements AdmissionPolicy {
 
@@ -30,7 +32,7 @@ final class HalfOpenCapPolicy implements AdmissionPolicy {
 
     @Override
     public AdmissionGate newGate(final PolicyContext context) {
-        return new Gate(new QueueingSemaphore(maxHalfOpen));
+        return new Gate(maxHalfOpen);
     }
 
     @Override
@@ -40,15 +42,16 @@ final class HalfOpenCapPolicy implements AdmissionPolicy {
 
     /** The semaphore behind the seam. */
     private static final class Gate implements AdmissionGate {
-        private final QueueingSemaphore semaphore;
+        private final QueueingSemaphore<AdmissionTicket> semaphore;
 
-        Gate(final QueueingSemaphore semaphore) {
-            this.semaphore = semaphore;
+        Gate(final int maxHalfOpen) {
+            this.semaphore = new QueueingSemaphore<>(maxHalfOpen, AdmissionTicket::tryAdmit, Place::new);
         }
 
         @Override
         public Admission enter(final AdmissionTicket ticket) {
-            return semaphore.acquire(ticket);
+            final QueueingSemaphore.Cell cell = semaphore.acquire(ticket);
+            return cell == null ? Admission.admitted() : (Place) cell;
         }
 
         @Override
@@ -67,8 +70,17 @@ final class HalfOpenCapPolicy implements AdmissionPolicy {
         }
 
         @Override
-        public void forEachQueued(final java.util.function.Consumer<AdmissionTicket> action) {
+        public void forEachQueued(final Consumer<? super AdmissionTicket> action) {
             semaphore.forEachQueued(action);
         }
+
+        @Override
+        public String toString() {
+            return semaphore.toString();
+        }
+    }
+
+    /** A waiting ticket's cell: withdrawing it gives the cell back to the semaphore. */
+    private static final class Place extends QueueingSemaphore.Cell implements Admission.Waiting {
     }
 }

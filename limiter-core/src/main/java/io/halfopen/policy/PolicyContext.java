@@ -5,8 +5,14 @@ import io.halfopen.time.Ticker;
 import java.util.Objects;
 
 /**
- * What a gate may use from its surroundings: a clock and a scheduler, system ones in production and a
- * {@link io.halfopen.time.VirtualClock} in tests and the simulator. Immutable.
+ * Everything a gate may use from its surroundings: a clock and a scheduler. Production passes
+ * {@link Ticker#system()} and {@link Scheduler#system()}; tests and the simulator pass one
+ * {@link io.halfopen.time.VirtualClock} as both, so the same gate runs in production and in virtual time.
+ *
+ * <p>A gate reads time only from {@link #ticker()} (never {@link System#nanoTime()} or the wall clock) and
+ * runs deferred work only on {@link #scheduler()} (never a thread or executor of its own). Timer tasks run on
+ * the scheduler's thread (the caller of {@code VirtualClock.advance} in virtual time) and may offer slots from
+ * there. Immutable.
  */
 public final class PolicyContext {
 
@@ -17,7 +23,7 @@ public final class PolicyContext {
      * Creates a context.
      *
      * @param ticker    the clock
-     * @param scheduler the scheduler
+     * @param scheduler the scheduler, on the same clock
      */
     public PolicyContext(final Ticker ticker, final Scheduler scheduler) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");

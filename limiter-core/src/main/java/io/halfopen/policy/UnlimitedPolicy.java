@@ -1,6 +1,7 @@
 package io.halfopen.policy;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * No limit: every attempt goes half-open at once, as on Windows XP SP1, Vista SP2 and later. A real policy
@@ -44,7 +45,7 @@ final class UnlimitedPolicy implements AdmissionPolicy {
             if (now > peak.getOpaque()) {
                 peak.accumulateAndGet(now, Math::max);
             }
-            return Admission.ADMITTED;
+            return Admission.admitted();
         }
 
         @Override
@@ -63,7 +64,7 @@ final class UnlimitedPolicy implements AdmissionPolicy {
         }
 
         @Override
-        public void forEachQueued(final java.util.function.Consumer<AdmissionTicket> action) {
+        public void forEachQueued(final Consumer<? super AdmissionTicket> action) {
             // nobody ever waits
         }
     }

@@ -10,15 +10,18 @@ import java.util.Optional;
  * session: which remote computer it comes from, which user it authenticated as, which client software it
  * runs, and whether it is anonymous.
  *
- * <p>By default the computer is the remote IP address (an IPv4-mapped IPv6 address counts as its IPv4
- * address), the user name and client type are empty, and the connection is not anonymous: all connections
- * from one computer then share one session. A protocol may name the computer itself
- * ({@link #withComputer(String)}, for NAT or NetBIOS names), name an authenticated user
- * ({@link #withUser(String, String)}: a second user from the same computer opens a second session), or
- * declare the connection anonymous ({@link #asAnonymous()}: a null session of its own).
+ * <p>By default the computer is the remote IP address, the user name and client type are empty, and the
+ * connection is not anonymous: it joins its computer's session, whoever authenticated on it, or opens one. A
+ * protocol may name the computer itself ({@link #withComputer(String)}, for NAT or NetBIOS names), name an
+ * authenticated user ({@link #withUser(String, String)}: a second user from the same computer opens a second
+ * session), or declare the connection anonymous ({@link #asAnonymous()}: a null session of its own).
  *
- * <p>Computer and user names are compared ignoring case, as Windows does, and shown as first given. A
- * leading {@code \\} on a computer name is ignored.
+ * <p>Computer names have one canonical form: an IPv4-mapped IPv6 address is its IPv4 address, any other IPv6
+ * address is written as RFC 5952 says ({@code ::1}, not {@code 0:0:0:0:0:0:0:1}), and a name given by the
+ * protocol is canonicalized the same way, so {@code withComputer("[0::1]")} is the computer {@code ::1}. A
+ * leading {@code \\} and whitespace around the name, before or after the {@code \\}, are not part of it. Names
+ * are never looked up. Computer and user names are compared ignoring case, as Windows does, and shown as
+ * first given.
  *
  * <p>Immutable and thread-safe; every {@code with} method returns a new instance.
  */
@@ -41,7 +44,7 @@ public final class ConnectionInfo {
 
     /**
      * Describes a connection from {@code remote}; the computer is its IP address (no reverse lookup), or
-     * its host string if it is unresolved.
+     * its host string, canonicalized, if it is unresolved.
      *
      * @param remote the remote socket address; never null
      * @return a description with an empty user name, not anonymous
@@ -68,8 +71,11 @@ public final class ConnectionInfo {
     /**
      * Describes a connection from a computer the protocol names, with no known address.
      *
-     * @param computer the computer name, for example a NetBIOS name; a leading {@code \\} is ignored
+     * @param computer the computer name, for example a NetBIOS name or an IP address in any spelling; a leading
+     *                 {@code \\} is ignored
      * @return a description with an empty user name, not anonymous
+     * @throws IllegalArgumentException if it names no computer: blank, a path ({@code \\HOST\IPC$}), or a
+     *                                  malformed IPv6 address
      */
     public static ConnectionInfo fromComputer(final String computer) {
         return new ConnectionInfo(null, ComputerNames.normalize(computer, "computer"), "", "", false);
@@ -81,6 +87,7 @@ public final class ConnectionInfo {
      *
      * @param computer the computer name; a leading {@code \\} is ignored; never null or blank
      * @return the changed copy
+     * @throws IllegalArgumentException if it names no computer (see {@link #fromComputer(String)})
      */
     public ConnectionInfo withComputer(final String computer) {
         return new ConnectionInfo(remoteAddress, ComputerNames.normalize(computer, "computer"), userName,
@@ -88,8 +95,9 @@ public final class ConnectionInfo {
     }
 
     /**
-     * Returns a copy authenticated as {@code userName}, no longer anonymous. A non-empty user name keys a
-     * session of its own on that computer.
+     * Returns a copy authenticated as {@code userName}, no longer anonymous. The connection joins that user's
+     * session on its computer, names the computer's session if nobody authenticated on it yet, or opens a
+     * session of its own (a second user context).
      *
      * @param userName   the user name, empty for the computer's default session; never null
      * @param clientType the client software, for the {@code net session} table, may be empty; never null
@@ -121,7 +129,7 @@ public final class ConnectionInfo {
     }
 
     /**
-     * Returns the computer name, without a leading {@code \\}.
+     * Returns the computer name, in its canonical form, without a leading {@code \\}.
      *
      * @return the computer name
      */

@@ -6,15 +6,11 @@ import io.halfopen.time.Ticker;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Windows' inbound session limit: at most N remote computers connected at once (10 on XP Professional,
@@ -27,33 +23,38 @@ import org.slf4j.LoggerFactory;
  *     SessionConnection conn = limiter.admit(ConnectionInfo.from(remote), socket::close);
  *     conn.touch();                                   // on every read or write
  *     conn.authenticate("alice", "Windows 2002 Service Pack 2 2600");
+ *     OpenHandle pipe = conn.open("\\PIPE\\spoolss");  // Opens in net session; keeps the session alive
+ *     pipe.close();
  *     conn.close();                                   // when the socket closes
  * } catch (SessionLimitExceededException e) {         // e.errorCode() == 71
  *     socket.close();
  * }
  * }</pre>
  *
- * <p>The model (see the package documentation): a session is keyed by (remote computer, user); all
- * connections of a key share its session and only a new session counts against the limit, so a connection
- * joining an existing session is never refused. Each anonymous connection is a null session of its own.
- * Sessions idle longer than AutoDisconnect, and null sessions idle longer than their own timeout, are
- * ended and their connections closed through the callback each registered. The last connection to close
- * ends its session.
+ * <p>The model (see the package documentation): all connections from one computer are one session, which
+ * the first user to authenticate on it names; a second user from the same computer, and each anonymous
+ * (null) session, is a session of its own. Only a new session counts against the limit, so a connection from
+ * a computer that already holds a session joins it and is never refused. Sessions idle longer than
+ * AutoDisconnect, and null sessions idle longer than their own timeout, are ended and their connections
+ * closed through the callback each registered, unless a file or pipe is open on them. The last connection to
+ * close ends its session.
  *
  * <p>Thread-safe. The session table is guarded by one {@link ReentrantLock} (not {@code synchronized}, so
- * virtual threads never pin): admitting, authenticating, closing and the idle checks each take it briefly;
- * {@link SessionConnection#touch()} does not. Disconnect callbacks, listeners, logging and JFR run after
- * the lock is released, on the calling thread (the scheduler's thread for idle timeouts).
+ * virtual threads never pin): admitting, authenticating, opening and closing handles, closing and the idle
+ * checks each take it briefly; {@link SessionConnection#touch()} does not. Disconnect callbacks and listener
+ * calls are queued under the lock in the order the table changed and run after it is released, one at a time,
+ * in that order ({@link SessionListener} states the guarantee); logging and JFR run outside the lock too. If a
+ * listener or a callback throws an {@link Error}, the operation that delivered it rethrows it once the table is
+ * consistent and every other queued event and callback ran; {@code admit} then closes the connection it was
+ * admitting, so whatever {@code admit} throws, the caller holds no connection.
  */
 public final class InboundSessionLimiter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InboundSessionLimiter.class);
-
-    /** Table order: by computer, then user name, then null sessions in the order they opened. */
+    /** Table order: by computer, then user name, then in the order sessions opened. */
     private static final Comparator<Session> TABLE_ORDER = Comparator
-            .comparing((Session session) -> session.key.computerKey())
-            .thenComparing(session -> session.key.userKey())
-            .thenComparingLong(session -> session.key.nullSessionSerial());
+            .comparing((Session session) -> session.computerKey)
+            .thenComparing(session -> session.userKey)
+            .thenComparingLong(session -> session.id);
 
     private final int maxSessions;
     private final String limitSource;
@@ -62,23 +63,24 @@ public final class InboundSessionLimiter {
     private final boolean restrictAnonymous;
     private final Predicate<ConnectionInfo> exemption;
     private final SessionListener listener;
-    private final RefusalReporter refusals;
     private final Ticker ticker;
     private final Scheduler scheduler;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final Map<SessionKey, Session> sessions = new HashMap<>(); // guarded by lock
-    private long nullSessionSerial;                                    // guarded by lock
-    private int countedSessions;                                       // guarded by lock
-    private int nullSessions;                                          // guarded by lock
-    private int exemptSessions;                                        // guarded by lock
-    private int openConnections;                                       // guarded by lock
-    private int peakSessions;                                          // guarded by lock
-    private long refused;                                              // guarded by lock
-    private long refusedAnonymous;                                     // guarded by lock
-    private long autoDisconnected;                                     // guarded by lock
-    private long expiredNullSessions;                                  // guarded by lock
-    private long disconnected;                                         // guarded by lock
+    private final Outbox outbox = new Outbox(lock);
+    private final SessionIndex sessions = new SessionIndex();   // guarded by lock
+    private long lastSessionId;                                // guarded by lock
+    private int countedSessions;                               // guarded by lock
+    private int nullSessions;                                  // guarded by lock
+    private int exemptSessions;                                // guarded by lock
+    private int openConnections;                               // guarded by lock
+    private int openHandles;                                   // guarded by lock
+    private int peakSessions;                                  // guarded by lock
+    private long refused;                                      // guarded by lock
+    private long refusedAnonymous;                             // guarded by lock
+    private long autoDisconnected;                             // guarded by lock
+    private long expiredNullSessions;                          // guarded by lock
+    private long disconnected;                                 // guarded by lock
 
     InboundSessionLimiter(final InboundSessionLimiterBuilder builder) {
         this.maxSessions = builder.maxSessions;
@@ -88,7 +90,6 @@ public final class InboundSessionLimiter {
         this.restrictAnonymous = builder.restrictAnonymous;
         this.exemption = builder.exemption;
         this.listener = builder.listener;
-        this.refusals = new RefusalReporter(builder.listener);
         this.ticker = builder.ticker;
         this.scheduler = builder.scheduler;
     }
@@ -132,8 +133,8 @@ public final class InboundSessionLimiter {
     }
 
     /**
-     * Admits a connection from {@code remote} into its computer's default session, with no disconnect
-     * callback (the limiter can then end the connection but not close it).
+     * Admits a connection from {@code remote} into its computer's session, with no disconnect callback (the
+     * limiter can then end the connection but not close it).
      *
      * @param remote the remote socket address; never null
      * @return the admitted connection
@@ -141,57 +142,6 @@ public final class InboundSessionLimiter {
      */
     public SessionConnection admit(final InetSocketAddress remote) {
         return admit(ConnectionInfo.from(remote), () -> { });
-    }
-
-    /**
-     * Admits a connection: it joins the session of its (computer, user), or opens a new one if the limit
-     * allows; an anonymous connection always opens a null session of its own.
-     *
-     * @param info         what the protocol knows about the connection; never null
-     * @param onDisconnect closes the real connection when the limiter ends it (AutoDisconnect, null-session
-     *                     expiry, {@link #disconnect(String)}); runs at most once, outside the lock; never
-     *                     null
-     * @return the admitted connection
-     * @throws SessionLimitExceededException     if it would open a session past the limit (error 71)
-     * @throws AnonymousSessionRefusedException if it is anonymous and anonymous access is restricted
-     */
-    public SessionConnection admit(final ConnectionInfo info, final Runnable onDisconnect) {
-        Objects.requireNonNull(info, "info");
-        Objects.requireNonNull(onDisconnect, "onDisconnect");
-        final boolean exempt = exemption.test(info);
-        final List<Runnable> after = new ArrayList<>(1);
-        final SessionConnection connection = new SessionConnection(this, info, onDisconnect);
-        final SessionRefusedException refusal;
-        final int sessionsAtRefusal;
-        lock.lock();
-        try {
-            sessionsAtRefusal = countedSessions;
-            if (info.anonymous() && restrictAnonymous) {
-                refusedAnonymous++;
-                refusal = new AnonymousSessionRefusedException(info.computer());
-            } else {
-                Session session = info.anonymous() ? null : sessions.get(SessionKey.of(info));
-                if (session == null && !exempt && countedSessions >= maxSessions) {
-                    refused++;
-                    refusal = new SessionLimitExceededException(info.computer(), info.userName(), maxSessions,
-                            countedSessions, limitSource);
-                } else {
-                    if (session == null) {
-                        session = open(info, exempt, after);
-                    }
-                    join(connection, session, info);
-                    refusal = null;
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        runAll(after);
-        if (refusal != null) {
-            refusals.report(refusal, maxSessions, sessionsAtRefusal);
-            throw refusal;
-        }
-        return connection;
     }
 
     /**
@@ -206,36 +156,72 @@ public final class InboundSessionLimiter {
     }
 
     /**
-     * Ends every session of {@code computer} and closes its connections, like
-     * {@code net session /delete \\computer}.
+     * Admits a connection. A connection from a computer that already holds a session joins it (the session
+     * of the named user, if {@code info} names one and it exists) and is never refused; otherwise it opens a
+     * new session if the limit allows. An anonymous connection always opens a null session of its own.
      *
-     * @param computer the computer name, with or without a leading {@code \\}, compared ignoring case
-     * @return how many sessions ended; 0 if the computer had none
+     * @param info         what the protocol knows about the connection; never null
+     * @param onDisconnect closes the real connection when the limiter ends it (AutoDisconnect, null-session
+     *                     expiry, {@link #disconnect(String)}); runs at most once, outside the lock; never
+     *                     null
+     * @return the admitted connection
+     * @throws SessionLimitExceededException     if it would open a session past the limit (error 71)
+     * @throws AnonymousSessionRefusedException if it is anonymous and anonymous access is restricted
+     * @throws Error                             what a listener threw while this call delivered events; the
+     *                                           connection is closed again before it is thrown
      */
-    public int disconnect(final String computer) {
-        final String key = ComputerNames.key(ComputerNames.normalize(computer, "computer"));
-        final List<Runnable> after = new ArrayList<>();
-        int ended = 0;
+    public SessionConnection admit(final ConnectionInfo info, final Runnable onDisconnect) {
+        Objects.requireNonNull(info, "info");
+        Objects.requireNonNull(onDisconnect, "onDisconnect");
+        final boolean exempt = exemption.test(info);
+        final SessionConnection connection = new SessionConnection(this, info, onDisconnect);
+        final SessionRefusedException refusal;
+        final int countedAtDecision;
+        final Outbox.Action first;
         lock.lock();
         try {
-            for (final Session session : new ArrayList<>(sessions.values())) {
-                if (session.key.computerKey().equals(key)) {
-                    disconnected++;
-                    endWithConnections(session, SessionEndReason.DISCONNECTED, after);
-                    ended++;
-                }
-            }
+            countedAtDecision = countedSessions;
+            refusal = admitLocked(connection, info, exempt);
+            first = outbox.claim();
         } finally {
             lock.unlock();
         }
-        runAll(after);
+        finish(first, refusal, countedAtDecision, refusal == null ? connection : null);
+        return connection;
+    }
+
+    /**
+     * Ends every session of {@code computer} and closes its connections and handles, like
+     * {@code net session /delete \\computer}.
+     *
+     * @param computer the computer name in any spelling: with or without a leading {@code \\}, any case, an
+     *                 IPv6 address in any form, an IPv4-mapped address for its IPv4 computer
+     * @return how many sessions ended; 0 if the computer had none
+     * @throws IllegalArgumentException if {@code computer} names no computer
+     * @throws Error                    what a listener or callback threw, once every session ended
+     */
+    public int disconnect(final String computer) {
+        final String key = ComputerNames.key(ComputerNames.normalize(computer, "computer"));
+        int ended = 0;
+        final Outbox.Action first;
+        lock.lock();
+        try {
+            for (final Session session : sessions.ofComputer(key)) {
+                disconnected++;
+                endWithConnections(session, SessionEndReason.DISCONNECTED);
+                ended++;
+            }
+            first = outbox.claim();
+        } finally {
+            lock.unlock();
+        }
+        outbox.deliver(first);
         return ended;
     }
 
     /**
-     * Returns a snapshot of the session table, ordered by computer, then user name, then null sessions in
-     * the order they opened; render it with
-     * {@link SessionTable#render()} to get {@code net session}'s output.
+     * Returns a snapshot of the session table, ordered by computer, then user name, then in the order sessions
+     * opened; render it with {@link SessionTable#render()} to get {@code net session}'s output.
      *
      * @return the session table now
      */
@@ -243,7 +229,7 @@ public final class InboundSessionLimiter {
         lock.lock();
         try {
             final long now = ticker.nanoTime();
-            final List<Session> ordered = new ArrayList<>(sessions.values());
+            final List<Session> ordered = sessions.all();
             ordered.sort(TABLE_ORDER);
             final List<SessionInfo> rows = new ArrayList<>(ordered.size());
             for (final Session session : ordered) {
@@ -263,8 +249,8 @@ public final class InboundSessionLimiter {
     public SessionStats stats() {
         lock.lock();
         try {
-            return new SessionStats(sessions.size(), nullSessions, exemptSessions, openConnections, peakSessions,
-                    refused, refusedAnonymous, autoDisconnected, expiredNullSessions, disconnected);
+            return new SessionStats(sessions.size(), nullSessions, exemptSessions, openConnections, openHandles,
+                    peakSessions, refused, refusedAnonymous, autoDisconnected, expiredNullSessions, disconnected);
         } finally {
             lock.unlock();
         }
@@ -294,80 +280,275 @@ public final class InboundSessionLimiter {
         return "InboundSessionLimiter[limit " + maxSessions + " (" + limitSource + "), " + stats() + "]";
     }
 
+    // ---- called by SessionConnection and OpenHandle ----
+
     long nowNanos() {
         return ticker.nanoTime();
     }
 
     void authenticate(final SessionConnection connection, final ConnectionInfo newInfo) {
         final boolean exempt = exemption.test(newInfo);
-        final SessionKey key = SessionKey.of(newInfo);
-        final List<Runnable> after = new ArrayList<>(2);
-        SessionRefusedException refusal = null;
-        int sessionsAtRefusal = 0;
+        final SessionRefusedException refusal;
+        final int countedAtDecision;
+        final Outbox.Action first;
         lock.lock();
         try {
-            final Session current = connection.session();
-            if (current == null) {
-                throw new IllegalStateException("connection already ended: " + connection);
-            }
-            if (current.key.equals(key)) {
-                current.clientType = newInfo.clientType();
-                connection.joined(current, newInfo);
-                current.touch(ticker.nanoTime());
-                return;
-            }
-            Session target = sessions.get(key);
-            final boolean freesCurrent = current.connections.size() == 1 && !current.exempt;
-            if (target == null && !exempt && countedSessions - (freesCurrent ? 1 : 0) >= maxSessions) {
-                refused++;
-                sessionsAtRefusal = countedSessions;
-                refusal = new SessionLimitExceededException(newInfo.computer(), newInfo.userName(), maxSessions,
-                        countedSessions, limitSource);
-            } else {
-                leave(connection, current, after);
-                if (target == null) {
-                    target = open(newInfo, exempt, after);
-                }
-                join(connection, target, newInfo);
-            }
+            final Session current = sessionOf(connection);
+            countedAtDecision = countedSessions;
+            refusal = authenticateLocked(connection, current, newInfo, exempt);
+            first = outbox.claim();
         } finally {
             lock.unlock();
         }
-        runAll(after);
-        if (refusal != null) {
-            refusals.report(refusal, maxSessions, sessionsAtRefusal);
-            throw refusal;
+        finish(first, refusal, countedAtDecision, null);
+    }
+
+    void authenticateAnonymously(final SessionConnection connection) {
+        final ConnectionInfo newInfo = connection.info().asAnonymous();
+        final boolean exempt = exemption.test(newInfo);
+        SessionRefusedException refusal = null;
+        final int countedAtDecision;
+        final Outbox.Action first;
+        lock.lock();
+        try {
+            final Session current = sessionOf(connection);
+            countedAtDecision = countedSessions;
+            if (!current.nullSession) {
+                if (restrictAnonymous) {
+                    refusal = refuseAnonymous(newInfo);
+                } else if (!hasRoom(slotsFreedByLeaving(current) + (exempt ? 0 : 1))) {
+                    refusal = refuseLimit(newInfo);
+                } else {
+                    leave(connection, current);
+                    openWith(connection, newInfo, exempt);
+                }
+            }
+            first = outbox.claim();
+        } finally {
+            lock.unlock();
+        }
+        finish(first, refusal, countedAtDecision, null);
+    }
+
+    OpenHandle open(final SessionConnection connection, final String path) {
+        lock.lock();
+        try {
+            final Session session = sessionOf(connection);
+            connection.openHandles++;
+            session.openHandles++;
+            openHandles++;
+            session.touch(ticker.nanoTime());
+            return new OpenHandle(connection, path);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isOpen(final OpenHandle handle) {
+        lock.lock();
+        try {
+            return !handle.closed() && handle.connection().session() != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void close(final OpenHandle handle) {
+        lock.lock();
+        try {
+            if (handle.closed()) {
+                return;
+            }
+            handle.markClosed();
+            final SessionConnection connection = handle.connection();
+            final Session session = connection.session();
+            if (session == null) {
+                return; // the connection ended, and its handles with it
+            }
+            connection.openHandles--;
+            session.openHandles--;
+            openHandles--;
+            session.touch(ticker.nanoTime());
+            rearmIfHandlesClosed(session);
+        } finally {
+            lock.unlock();
         }
     }
 
     void release(final SessionConnection connection) {
-        final List<Runnable> after = new ArrayList<>(1);
+        final Outbox.Action first;
         lock.lock();
         try {
             final Session session = connection.session();
             if (session != null) {
-                leave(connection, session, after);
-                connection.ended();
+                leave(connection, session);
+                connectionEnded(connection);
             }
+            first = outbox.claim();
         } finally {
             lock.unlock();
         }
-        runAll(after);
+        outbox.deliver(first);
+    }
+
+    // ---- outside the lock ----
+
+    /**
+     * Reports a refusal, delivers what the operation queued, and throws: a listener's Error first (with the
+     * refusal suppressed into it, or after closing {@code undo}, the connection a failed admit created), else
+     * the refusal.
+     */
+    private void finish(final Outbox.Action first, final SessionRefusedException refusal, final int counted,
+                        final SessionConnection undo) {
+        if (refusal != null) {
+            RefusalReporter.report(refusal, maxSessions, counted);
+        }
+        try {
+            outbox.deliver(first);
+        } catch (final Error listenerError) {
+            if (refusal != null) {
+                listenerError.addSuppressed(refusal);
+            }
+            if (undo != null) {
+                try {
+                    undo.close();
+                } catch (final Error another) {
+                    listenerError.addSuppressed(another);
+                }
+            }
+            throw listenerError;
+        }
+        if (refusal != null) {
+            throw refusal;
+        }
     }
 
     // ---- the table; every method below runs under the lock ----
 
-    private Session open(final ConnectionInfo info, final boolean exempt, final List<Runnable> after) {
+    private SessionRefusedException admitLocked(final SessionConnection connection, final ConnectionInfo info,
+                                                final boolean exempt) {
+        if (info.anonymous()) {
+            if (restrictAnonymous) {
+                return refuseAnonymous(info);
+            }
+            if (!hasRoom(exempt ? 0 : 1)) {
+                return refuseLimit(info);
+            }
+            openWith(connection, info, exempt);
+            return null;
+        }
+        final String computerKey = ComputerNames.key(info.computer());
+        final Session computers = sessions.computersSession(computerKey);
+        Session target = info.userName().isEmpty() ? computers
+                : sessions.userSession(computerKey, ComputerNames.key(info.userName()));
+        if (target == null && computers != null && computers.unnamed()) {
+            if (!hasRoom(exemptionChange(computers, exempt))) {
+                return refuseLimit(info);
+            }
+            name(computers, info, exempt);
+            target = computers;
+        }
+        if (target == null) {
+            if (!hasRoom(exempt ? 0 : 1)) {
+                return refuseLimit(info);
+            }
+            openWith(connection, info, exempt);
+            return null;
+        }
+        join(connection, target, info);
+        return null;
+    }
+
+    private SessionRefusedException authenticateLocked(final SessionConnection connection, final Session current,
+                                                       final ConnectionInfo newInfo, final boolean exempt) {
+        final String userName = newInfo.userName();
+        final Session computers = sessions.computersSession(current.computerKey);
+        final Session target = userName.isEmpty() ? computers
+                : sessions.userSession(current.computerKey, ComputerNames.key(userName));
         final long now = ticker.nanoTime();
-        final SessionKey key = info.anonymous() ? SessionKey.nullSession(info, ++nullSessionSerial) : SessionKey.of(info);
+        if (target == current) {
+            current.clientType = newInfo.clientType();
+            connection.joined(current, newInfo);
+            current.touch(now);
+            return null;
+        }
+        if (target == null && !userName.isEmpty() && computers != null && computers.unnamed()) {
+            // The first user to authenticate names the computer's session, with every connection in it.
+            final int freed = computers == current ? 0 : slotsFreedByLeaving(current);
+            if (!hasRoom(exemptionChange(computers, exempt) + freed)) {
+                return refuseLimit(newInfo);
+            }
+            if (computers != current) {
+                leave(connection, current);
+                join(connection, computers, newInfo);
+            } else {
+                connection.joined(current, newInfo);
+            }
+            name(computers, newInfo, exempt);
+            return null;
+        }
+        if (target == null && !hasRoom(slotsFreedByLeaving(current) + (exempt ? 0 : 1))) {
+            return refuseLimit(newInfo);
+        }
+        leave(connection, current);
+        if (target != null) {
+            join(connection, target, newInfo);
+        } else {
+            openWith(connection, newInfo, exempt);
+        }
+        return null;
+    }
+
+    private Session sessionOf(final SessionConnection connection) {
+        final Session current = connection.session();
+        if (current == null) {
+            throw new IllegalStateException("connection already ended: " + connection);
+        }
+        return current;
+    }
+
+    /** Whether a change of {@code delta} counted sessions fits: a change that does not grow the count always does. */
+    private boolean hasRoom(final int delta) {
+        return delta <= 0 || (long) countedSessions + delta <= maxSessions;
+    }
+
+    /** -1 if the connection leaving {@code current} ends a counted session, else 0. */
+    private static int slotsFreedByLeaving(final Session current) {
+        return current.connections == 1 && !current.exempt ? -1 : 0;
+    }
+
+    /** How the counted sessions change when a session's exemption becomes {@code exempt}. */
+    private static int exemptionChange(final Session session, final boolean exempt) {
+        return session.exempt == exempt ? 0 : exempt ? -1 : 1;
+    }
+
+    private SessionLimitExceededException refuseLimit(final ConnectionInfo info) {
+        refused++;
+        final SessionLimitExceededException refusal = new SessionLimitExceededException(info.computer(),
+                info.userName(), maxSessions, countedSessions, limitSource);
+        outbox.add(Notifications.refused(listener, refusal));
+        return refusal;
+    }
+
+    private AnonymousSessionRefusedException refuseAnonymous(final ConnectionInfo info) {
+        refusedAnonymous++;
+        final AnonymousSessionRefusedException refusal = new AnonymousSessionRefusedException(info.computer());
+        outbox.add(Notifications.refused(listener, refusal));
+        return refusal;
+    }
+
+    /** Opens a new session with {@code connection} as its first connection. */
+    private void openWith(final SessionConnection connection, final ConnectionInfo info, final boolean exempt) {
+        final long now = ticker.nanoTime();
         long idleTimeout = autoDisconnectNanos;
         SessionEndReason idleReason = SessionEndReason.AUTO_DISCONNECTED;
         if (info.anonymous() && (idleTimeout < 0 || nullSessionIdleNanos <= idleTimeout)) {
             idleTimeout = nullSessionIdleNanos;
             idleReason = SessionEndReason.NULL_SESSION_EXPIRED;
         }
-        final Session session = new Session(key, info, exempt, idleTimeout, idleReason, now);
-        sessions.put(key, session);
+        final Session session = new Session(++lastSessionId, ComputerNames.key(info.computer()), info, exempt,
+                idleTimeout, idleReason, now);
+        sessions.add(session);
         if (exempt) {
             exemptSessions++;
         } else {
@@ -378,52 +559,70 @@ public final class InboundSessionLimiter {
         }
         peakSessions = Math.max(peakSessions, sessions.size());
         armIdleCheck(session, idleTimeout);
-        final SessionInfo opened = session.info(now);
-        after.add(() -> notifyOpened(opened));
-        return session;
+        join(connection, session, info);
+        outbox.add(Notifications.opened(listener, session.info(now)));
+    }
+
+    /** The computer's unnamed session takes the name of the first user to authenticate on it. */
+    private void name(final Session session, final ConnectionInfo info, final boolean exempt) {
+        if (session.exempt != exempt) {
+            exemptSessions += exempt ? 1 : -1;
+            countedSessions += exempt ? -1 : 1;
+            session.exempt = exempt;
+        }
+        session.named(info);
+        final long now = ticker.nanoTime();
+        session.touch(now);
+        outbox.add(Notifications.authenticated(listener, session.info(now)));
     }
 
     private void join(final SessionConnection connection, final Session session, final ConnectionInfo info) {
-        session.connections.add(connection);
+        session.add(connection);
         session.touch(ticker.nanoTime());
         openConnections++;
         connection.joined(session, info);
     }
 
     /** Takes a connection out of its session, ending the session if it was the last connection. */
-    private void leave(final SessionConnection connection, final Session session, final List<Runnable> after) {
-        if (session.connections.remove(connection)) {
-            openConnections--;
-        }
-        if (session.connections.isEmpty()) {
-            end(session, SessionEndReason.CLOSED, after);
+    private void leave(final SessionConnection connection, final Session session) {
+        session.remove(connection);
+        openConnections--;
+        if (session.connections == 0) {
+            end(session, SessionEndReason.CLOSED, session.info(ticker.nanoTime()));
+        } else {
+            rearmIfHandlesClosed(session);
         }
     }
 
-    /** Ends a session and all its connections, running their disconnect callbacks after the lock. */
-    private void endWithConnections(final Session session, final SessionEndReason reason, final List<Runnable> after) {
+    /** A connection has left its session for good: its handles close with it. */
+    private void connectionEnded(final SessionConnection connection) {
+        openHandles -= connection.openHandles;
+        connection.openHandles = 0;
+        connection.ended();
+    }
+
+    /** Ends a session and all its connections, queueing their disconnect callbacks before its end event. */
+    private void endWithConnections(final Session session, final SessionEndReason reason) {
         final SessionInfo last = session.info(ticker.nanoTime());
-        for (final SessionConnection connection : session.connectionsSnapshot()) {
-            session.connections.remove(connection);
+        SessionConnection connection = session.firstConnection;
+        while (connection != null) {
+            final SessionConnection next = connection.nextInSession;
+            session.remove(connection);
             openConnections--;
-            connection.ended();
-            after.add(() -> runCallback(connection));
+            connectionEnded(connection);
+            outbox.add(Notifications.disconnect(connection));
+            connection = next;
         }
-        end(session, reason, last, after);
+        end(session, reason, last);
     }
 
-    private void end(final Session session, final SessionEndReason reason, final List<Runnable> after) {
-        end(session, reason, session.info(ticker.nanoTime()), after);
-    }
-
-    private void end(final Session session, final SessionEndReason reason, final SessionInfo last,
-                     final List<Runnable> after) {
+    private void end(final Session session, final SessionEndReason reason, final SessionInfo last) {
         if (session.ended) {
             return;
         }
         session.ended = true;
-        session.idleCheck.cancel();
-        sessions.remove(session.key);
+        session.disarm();
+        sessions.remove(session);
         if (session.exempt) {
             exemptSessions--;
         } else {
@@ -432,21 +631,33 @@ public final class InboundSessionLimiter {
         if (session.nullSession) {
             nullSessions--;
         }
-        after.add(() -> notifyEnded(last, reason));
+        outbox.add(Notifications.ended(listener, last, reason));
     }
 
     private void armIdleCheck(final Session session, final long delayNanos) {
         if (delayNanos >= 0) {
             session.idleCheck = scheduler.schedule(() -> checkIdle(session), delayNanos, TimeUnit.NANOSECONDS);
+            session.idleCheckArmed = true;
+        }
+    }
+
+    /** The idle timer stops while handles are open; once none is, it runs again from the session's idle time. */
+    private void rearmIfHandlesClosed(final Session session) {
+        if (!session.idleCheckArmed && session.openHandles == 0 && !session.ended && session.idleTimeoutNanos >= 0) {
+            armIdleCheck(session, Math.max(0L, session.idleTimeoutNanos - session.idleNanos(ticker.nanoTime())));
         }
     }
 
     private void checkIdle(final Session session) {
-        final List<Runnable> after = new ArrayList<>();
+        final Outbox.Action first;
         lock.lock();
         try {
             if (session.ended) {
                 return;
+            }
+            session.idleCheckArmed = false;
+            if (session.openHandles > 0) {
+                return; // an open file or pipe keeps the session (KB 328459); its last close re-arms the check
             }
             final long idle = session.idleNanos(ticker.nanoTime());
             if (idle < session.idleTimeoutNanos) {
@@ -458,46 +669,11 @@ public final class InboundSessionLimiter {
             } else {
                 autoDisconnected++;
             }
-            endWithConnections(session, session.idleReason, after);
+            endWithConnections(session, session.idleReason);
+            first = outbox.claim();
         } finally {
             lock.unlock();
         }
-        runAll(after);
-    }
-
-    // ---- outside the lock ----
-
-    private static void runAll(final List<Runnable> actions) {
-        for (final Runnable action : actions) {
-            action.run();
-        }
-    }
-
-    private static void runCallback(final SessionConnection connection) {
-        try {
-            connection.onDisconnect().run();
-        } catch (final RuntimeException e) {
-            LOG.warn("disconnect callback of {} threw; ignored", connection, e);
-        }
-    }
-
-    private void notifyOpened(final SessionInfo session) {
-        try {
-            listener.sessionOpened(session);
-        } catch (final RuntimeException e) {
-            LOG.warn("SessionListener.sessionOpened threw; ignored", e);
-        }
-    }
-
-    private void notifyEnded(final SessionInfo session, final SessionEndReason reason) {
-        if (reason == SessionEndReason.AUTO_DISCONNECTED || reason == SessionEndReason.NULL_SESSION_EXPIRED) {
-            LOG.info("session of \\\\{} user '{}' ended: {} after {} idle", session.computer(), session.userName(),
-                    reason, session.idleTime());
-        }
-        try {
-            listener.sessionEnded(session, reason);
-        } catch (final RuntimeException e) {
-            LOG.warn("SessionListener.sessionEnded threw; ignored", e);
-        }
+        outbox.deliver(first);
     }
 }

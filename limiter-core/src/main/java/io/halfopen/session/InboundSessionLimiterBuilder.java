@@ -129,7 +129,8 @@ public final class InboundSessionLimiterBuilder {
     /**
      * Sets how long a null (anonymous) session may stay idle before it expires and its connection is
      * closed. Windows documents 30–90 s for its temporary null sessions; any positive time is accepted. A
-     * shorter AutoDisconnect also applies to null sessions.
+     * shorter AutoDisconnect also applies to null sessions. Neither ends a null session with an open handle
+     * (KB 328459's stuck {@code \PIPE\spoolss}).
      *
      * @param idleTime the null-session idle time, greater than zero; default 60 s
      * @return this builder
@@ -140,8 +141,11 @@ public final class InboundSessionLimiterBuilder {
     }
 
     /**
-     * Refuses every connection declared anonymous with system error 5 ("Access is denied."), like
-     * Windows' {@code RestrictAnonymous}; such connections never open a session.
+     * Refuses every anonymous logon with system error 5 ("Access is denied."): a connection declared anonymous
+     * at admission, or {@link SessionConnection#authenticateAnonymously()}. Such connections never open a null
+     * session, so a stuck RPC cannot keep one: KB 328459's first resolution, "disable null session connections"
+     * on the computer that exceeds its limit. (The KB also notes that null sessions from Windows 2000 clients
+     * can still be counted when Windows rejects them; halfopen refuses before counting.)
      *
      * @param restrictAnonymous whether to refuse anonymous connections; default {@code false}
      * @return this builder
@@ -155,7 +159,9 @@ public final class InboundSessionLimiterBuilder {
      * Exempts connections from the limit, for administrative clients (KB 314882: the limit "does not apply
      * to the use of administrative tools"). A session opened by an exempt connection is listed and timed
      * out like any other but does not count against the limit and is never refused. The predicate is
-     * evaluated when a connection is admitted and again when it authenticates, outside the limiter's lock.
+     * evaluated when a connection is admitted and again when it authenticates or logs on anonymously, outside
+     * the limiter's lock; when the first user to authenticate names a computer's session, the session takes
+     * that connection's exemption.
      *
      * @param exemption tells whether a connection is administrative; never null; must be thread-safe
      * @return this builder

@@ -2,47 +2,102 @@ package io.halfopen.session;
 
 import io.halfopen.time.Cancellable;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
- * One live session of the table: a (computer, user) pair, or one null session, and its open connections.
+ * One live session of the table: a computer's session (named by the first user who authenticated on it, or
+ * unnamed), a further user's session of the same computer, or one null session; its connections; its open
+ * handles; its idle timer.
  *
  * <p>Guarded by the owning limiter's lock, except {@link #lastActivityNanos}, which is volatile so that
- * {@link SessionConnection#touch()} can refresh it without the lock (a lost race between two touches
- * only loses a few nanoseconds of idle time).
+ * {@link SessionConnection#touch()} can refresh it without the lock (a lost race between two touches only
+ * loses a few nanoseconds of idle time).
  */
 final class Session {
 
-    final SessionKey key;
+    private static final Cancellable NOT_ARMED = () -> { };
+
+    final long id;
+    final String computerKey;
     final String computer;
-    final String userName;
     final boolean nullSession;
-    final boolean exempt;
     /** How long the session may stay idle, in nanoseconds; negative if it never times out. */
     final long idleTimeoutNanos;
     /** What ending the session for idleness is called: AutoDisconnect or null-session expiry. */
     final SessionEndReason idleReason;
 
+    String userName;
+    String userKey;
     String clientType;
-    final Set<SessionConnection> connections = new LinkedHashSet<>();
-    Cancellable idleCheck = () -> { };
+    boolean exempt;
+
+    /** The session's connections: a doubly linked list through {@link SessionConnection}. */
+    SessionConnection firstConnection;
+    int connections;
+    /** Handles open on this session's connections. */
+    int openHandles;
+    /** The next session of the same computer, in the order they opened. */
+    Session nextOfComputer;
+
+    Cancellable idleCheck = NOT_ARMED;
+    boolean idleCheckArmed;
     boolean ended;
     volatile long lastActivityNanos;
 
-    Session(final SessionKey key, final ConnectionInfo info, final boolean exempt, final long idleTimeoutNanos,
-            final SessionEndReason idleReason, final long nowNanos) {
-        this.key = key;
+    Session(final long id, final String computerKey, final ConnectionInfo info, final boolean exempt,
+            final long idleTimeoutNanos, final SessionEndReason idleReason, final long nowNanos) {
+        this.id = id;
+        this.computerKey = computerKey;
         this.computer = info.computer();
-        this.userName = info.userName();
         this.nullSession = info.anonymous();
-        this.exempt = exempt;
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.idleReason = idleReason;
+        this.userName = info.userName();
+        this.userKey = ComputerNames.key(userName);
         this.clientType = info.clientType();
+        this.exempt = exempt;
         this.lastActivityNanos = nowNanos;
+    }
+
+    /** Whether unauthenticated connections of the computer may join it: a non-null session. */
+    boolean joinable() {
+        return !nullSession;
+    }
+
+    /** Whether it is a computer's session nobody has authenticated on yet. */
+    boolean unnamed() {
+        return !nullSession && userName.isEmpty();
+    }
+
+    void named(final ConnectionInfo info) {
+        this.userName = info.userName();
+        this.userKey = ComputerNames.key(userName);
+        this.clientType = info.clientType();
+    }
+
+    void add(final SessionConnection connection) {
+        connection.nextInSession = firstConnection;
+        connection.previousInSession = null;
+        if (firstConnection != null) {
+            firstConnection.previousInSession = connection;
+        }
+        firstConnection = connection;
+        connections++;
+        openHandles += connection.openHandles;
+    }
+
+    void remove(final SessionConnection connection) {
+        if (connection.previousInSession != null) {
+            connection.previousInSession.nextInSession = connection.nextInSession;
+        } else {
+            firstConnection = connection.nextInSession;
+        }
+        if (connection.nextInSession != null) {
+            connection.nextInSession.previousInSession = connection.previousInSession;
+        }
+        connection.previousInSession = null;
+        connection.nextInSession = null;
+        connections--;
+        openHandles -= connection.openHandles;
     }
 
     void touch(final long nowNanos) {
@@ -53,12 +108,20 @@ final class Session {
         return Math.max(0L, nowNanos - lastActivityNanos);
     }
 
-    List<SessionConnection> connectionsSnapshot() {
-        return new ArrayList<>(connections);
+    void disarm() {
+        idleCheck.cancel();
+        idleCheck = NOT_ARMED;
+        idleCheckArmed = false;
     }
 
     SessionInfo info(final long nowNanos) {
-        return new SessionInfo(computer, userName, clientType, connections.size(),
+        return new SessionInfo(id, computer, userName, clientType, openHandles, connections,
                 Duration.ofNanos(idleNanos(nowNanos)), nullSession, exempt);
+    }
+
+    @Override
+    public String toString() {
+        return "Session#" + id + "[\\\\" + computer + (nullSession ? " (null session)" : " user '" + userName + "'")
+                + ", " + connections + " connections, " + openHandles + " opens" + (ended ? ", ended" : "") + "]";
     }
 }

@@ -3,7 +3,10 @@ package io.halfopen.session;
 /** Why a session ended. Immutable and thread-safe. */
 public enum SessionEndReason {
 
-    /** Its last connection closed, or moved to another session when it authenticated as another user. */
+    /**
+     * Its last connection closed, or moved to another session: it authenticated as another user, or logged on
+     * anonymously.
+     */
     CLOSED,
 
     /** AutoDisconnect: idle longer than the limiter's AutoDisconnect time; its connections were closed. */

@@ -11,9 +11,13 @@ import java.util.Optional;
  * <pre>
  * Computer               User name            Client Type       Opens Idle time
  * -------------------------------------------------------------------------------
- * \\127.0.0.2                                                         1 00:00:05
+ * \\127.0.0.2                                                       1 00:16:05
+ * \\127.0.0.3           alice                Windows 2002 Serv     0 00:00:05
  * The command completed successfully.
  * </pre>
+ *
+ * <p>Opens counts the files and pipes each session has open ({@link SessionConnection#open(String)}), as
+ * Windows does, not its connections ({@link SessionInfo#connections()}).
  *
  * <p>Columns are 23, 21 and 18 characters wide; Opens is right-aligned under its header; the idle time is
  * {@code HH:MM:SS}. As on XP the client type is cut to 17 characters ("Windows 2002 Serv"); a computer or
@@ -22,7 +26,7 @@ import java.util.Optional;
  *
  * <p>Thread-safe.
  *
- * @param rows the sessions, ordered by computer name then user name
+ * @param rows the sessions, ordered by computer name, then user name, then in the order they opened
  */
 public record SessionTable(List<SessionInfo> rows) {
 
@@ -56,10 +60,12 @@ public record SessionTable(List<SessionInfo> rows) {
     }
 
     /**
-     * Returns the first session of {@code computer} (compared ignoring case and a leading {@code \\}).
+     * Returns the first session of {@code computer}, named in any spelling
+     * {@link InboundSessionLimiter#disconnect(String)} accepts.
      *
      * @param computer the computer name
      * @return its first row, or empty
+     * @throws IllegalArgumentException if {@code computer} names no computer
      */
     public Optional<SessionInfo> find(final String computer) {
         final String key = ComputerNames.key(ComputerNames.normalize(computer, "computer"));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.halfopen.limiter.internal.QueueingSemaphore;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -308,6 +308,33 @@ class AttemptRacesLincheckTest {
         });
     }
 
+    /**
+     * The race above with no release: the holder keeps the only slot throughout, so nothing but close() can
+     * end the joiner. A limiter whose enqueue path does not look at the closed flag again after the gate took
+     * the attempt leaves it queued forever when close() scanned the gate just before.
+     */
+    @Test
+    void closeRacingAnEnqueueWhileTheOnlySlotStaysHeldFailsTheWaiter() {
+        timed("close vs enqueue, slot held throughout", () -> {
+            final VirtualClock clock = new VirtualClock();
+            final HalfOpenLimiter limiter = oneSlot(clock);
+            final ConnectAttempt holder = limiter.newAttempt(REMOTE, new Recorder());
+            final Recorder events = new Recorder();
+            final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
+
+            runInParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close);
+
+            final ConnectAttempt attempt = joiner.get();
+            assertEquals(AttemptState.REJECTED, attempt.state(), "a waiter was left hanging by close()");
+            assertEquals(1, events.failed.size());
+            assertInstanceOf(LimiterClosedException.class, events.failed.get(0));
+            assertEquals(0, events.granted.get());
+            assertEquals(0, limiter.stats().queued());
+            assertTrue(holder.established());
+            assertEquals(0, limiter.stats().halfOpen());
+        });
+    }
+
     @Test
     void blockingAcquireRacingAGrantAndAnInterruptEndsWithTheSlotHeldOrFreed() {
         timed("blocking acquire vs grant vs interrupt", () -> {
@@ -377,7 +404,7 @@ class AttemptRacesLincheckTest {
         final long start = System.nanoTime();
         final LincheckAssertionError error = assertThrows(LincheckAssertionError.class,
                 () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
-                    final QueueingSemaphore semaphore = new QueueingSemaphore(1);
+                    final QueueingSemaphore<Object> semaphore = new QueueingSemaphore<>(1, waiter -> true);
                     final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
                     runInParallel(() -> end.accept(attempt), () -> end.accept(attempt));
                     assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
@@ -389,11 +416,11 @@ class AttemptRacesLincheckTest {
 
     /** The broken guards of the known-bad tests. */
     static final class CheckThenSetAttempt {
-        private final QueueingSemaphore semaphore;
+        private final QueueingSemaphore<Object> semaphore;
         private final AtomicBoolean endedAtomic = new AtomicBoolean();
         private volatile boolean endedVolatile;
 
-        CheckThenSetAttempt(final QueueingSemaphore semaphore) {
+        CheckThenSetAttempt(final QueueingSemaphore<Object> semaphore) {
             this.semaphore = semaphore;
             if (!semaphore.tryAcquire()) {
                 throw new AssertionError("no permit");

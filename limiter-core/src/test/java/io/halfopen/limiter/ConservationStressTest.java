@@ -15,12 +15,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Randomized conservation stress: a million attempts from four owner threads against one limiter, with
+ * Randomized conservation and order stress: 600,000 attempts from four owner threads against one limiter,
+ * at one slot and at four, with
  * random outcomes, cancellations while queued and while half-open, queue timeouts, half-open timeouts,
  * a bounded queue (rejections), and reports made on the owner's thread, on the thread that granted the slot,
  * on the timer thread and on a separate reporter thread, often two of them racing for the same attempt.
@@ -42,10 +45,9 @@ import org.junit.jupiter.api.Test;
  */
 class ConservationStressTest {
 
-    private static final int MAX_HALF_OPEN = 4;
     private static final int MAX_QUEUED = 14;
     private static final int OWNERS = 4;
-    private static final int ATTEMPTS_PER_OWNER = 250_000;
+    private static final int ATTEMPTS_PER_OWNER = 150_000;
     private static final int OUTSTANDING_PER_OWNER = 5;
     private static final long CLOCK_STEP_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final Duration QUEUE_TIMEOUT = Duration.ofNanos(TimeUnit.MICROSECONDS.toNanos(30));
@@ -86,12 +88,23 @@ class ConservationStressTest {
     private final AtomicReference<Throwable> firstError = new AtomicReference<>();
     private volatile boolean ownersDone;
 
-    @Test
-    void aMillionRandomAttemptsConserveSlotsAndEndExactlyOnce() throws InterruptedException {
+    /** The slots of this run; at one slot the FIFO order is checked as well (see {@link Tracked#granted}). */
+    private int maxHalfOpen;
+    /** Attempts whose newAttempt returned QUEUED and that are not known to have left the queue yet. */
+    private final java.util.Set<Tracked> waiting = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sequence = new AtomicLong();
+    private final ThreadLocal<Tracked> creating = new ThreadLocal<>();
+    private final LongAdder fifoChecks = new LongAdder();
+    private final AtomicReference<String> fifoViolation = new AtomicReference<>();
+
+    @ParameterizedTest(name = "{0} slot(s)")
+    @ValueSource(ints = {1, 4})
+    void randomAttemptsConserveSlotsEndExactlyOnceAndQueueInOrder(final int slots) throws InterruptedException {
+        maxHalfOpen = slots;
         final VirtualClock clock = new VirtualClock();
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder()
                 .clock(clock)
-                .maxHalfOpen(MAX_HALF_OPEN)
+                .maxHalfOpen(maxHalfOpen)
                 .maxQueued(MAX_QUEUED)
                 .queueTimeout(QUEUE_TIMEOUT)
                 .halfOpenTimeout(HALF_OPEN_TIMEOUT)
@@ -186,9 +199,15 @@ class ConservationStressTest {
         assertEquals(0, otherFailureCallbacks.sum(), "failures other than queue timeout and queue full");
         assertEquals(abortCallbacks.sum(), stats.halfOpenTimeouts(), "half-open timeouts");
 
+        // FIFO (checked at one slot, where it is observable without false alarms; see Tracked.granted)
+        assertEquals(null, fifoViolation.get());
+        if (maxHalfOpen == 1) {
+            assertTrue(fifoChecks.sum() > 10_000, "too few grants checked for order: " + fifoChecks.sum());
+        }
+
         // never more than the limit
-        assertTrue(stats.peakHalfOpen() <= MAX_HALF_OPEN, "peak " + stats.peakHalfOpen());
-        assertTrue(halfOpenMaxObserved.get() <= MAX_HALF_OPEN,
+        assertTrue(stats.peakHalfOpen() <= maxHalfOpen, "peak " + stats.peakHalfOpen());
+        assertTrue(halfOpenMaxObserved.get() <= maxHalfOpen,
                 "independently observed half-open peak " + halfOpenMaxObserved.get());
 
         // the run exercised every path it claims to
@@ -201,7 +220,7 @@ class ConservationStressTest {
 
         // exactly maxHalfOpen fresh attempts go at once, the next queues
         final List<ConnectAttempt> fresh = new ArrayList<>();
-        for (int i = 0; i < MAX_HALF_OPEN; i++) {
+        for (int i = 0; i < maxHalfOpen; i++) {
             final ConnectAttempt attempt = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
             assertEquals(AttemptState.HALF_OPEN, attempt.state(), "fresh attempt " + i);
             fresh.add(attempt);
@@ -223,7 +242,15 @@ class ConservationStressTest {
         while (created < ATTEMPTS_PER_OWNER && System.nanoTime() < deadline) {
             if (mine.size() < OUTSTANDING_PER_OWNER && random.nextInt(100) < 60) {
                 final Tracked tracked = new Tracked();
-                tracked.attempt = limiter.newAttempt(REMOTE, tracked);
+                tracked.calledAt = sequence.incrementAndGet();
+                creating.set(tracked);
+                final ConnectAttempt attempt = limiter.newAttempt(REMOTE, tracked);
+                creating.remove();
+                tracked.attempt = attempt;
+                if (maxHalfOpen == 1 && attempt.state() == AttemptState.QUEUED) {
+                    tracked.queuedAt = sequence.incrementAndGet(); // returned QUEUED: in line from now on
+                    waiting.add(tracked);
+                }
                 mine.add(tracked);
                 created++;
                 continue;
@@ -308,11 +335,16 @@ class ConservationStressTest {
      */
     private final class Tracked implements AttemptListener {
         volatile ConnectAttempt attempt;
+        volatile long calledAt;
+        volatile long queuedAt = Long.MAX_VALUE;
         final AtomicInteger counted = new AtomicInteger();
 
         @Override
         public void granted(final ConnectAttempt granted) {
             attempt = granted;
+            if (maxHalfOpen == 1) {
+                checkNobodyEarlierStillWaits(creating.get() == this);
+            }
             if (counted.compareAndSet(0, 1)) {
                 halfOpenMaxObserved.accumulateAndGet(halfOpenNow.incrementAndGet(), Math::max);
             }
@@ -345,6 +377,27 @@ class ConservationStressTest {
             } else {
                 handedOff.add(this);
             }
+        }
+
+        /**
+         * FIFO, at one slot: this attempt got the only permit, at once or from a hand-off, so every attempt that
+         * was already in line when this one's newAttempt was called ({@code queuedAt < calledAt}) must have been
+         * granted or have left the queue by then. States only move forward, so one still QUEUED now was QUEUED
+         * at the grant: a violation, never a false alarm. (With more slots, another permit's hand-off to an
+         * earlier waiter may legitimately still be on its way.)
+         */
+        private void checkNobodyEarlierStillWaits(final boolean atOnce) {
+            waiting.remove(this);
+            for (final Tracked earlier : waiting) {
+                if (earlier.queuedAt < calledAt && earlier.attempt.state() == AttemptState.QUEUED) {
+                    fifoViolation.compareAndSet(null, (atOnce ? "an attempt granted at once barged past "
+                            : "a waiter was granted before ") + "an earlier waiter still queued: " + earlier.attempt);
+                }
+                if (earlier.attempt.state() != AttemptState.QUEUED) {
+                    waiting.remove(earlier);
+                }
+            }
+            fifoChecks.increment();
         }
 
         void report(final Outcome outcome) {

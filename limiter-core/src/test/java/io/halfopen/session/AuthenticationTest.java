@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.halfopen.time.VirtualClock;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +33,7 @@ class AuthenticationTest {
     @Test
     void aSecondUserFromTheSameComputerIsRefusedPastTheLimitAndStaysWhereItWas() {
         limiter.admit(Remote.computer(2));
-        limiter.admit(Remote.computer(3, 1));
+        limiter.admit(Remote.computer(3, 1)).authenticate("alice", "");
         final SessionConnection second = limiter.admit(Remote.computer(3, 2));
 
         final SessionLimitExceededException refusal =
@@ -39,13 +41,30 @@ class AuthenticationTest {
 
         assertEquals(71, refusal.errorCode());
         assertEquals("bob", refusal.userName());
-        assertEquals(2, limiter.sessions().find("127.0.0.3").orElseThrow().opens());
+        assertEquals(2, limiter.sessions().find("127.0.0.3").orElseThrow().connections());
         assertEquals("", second.info().userName());
         assertEquals(1, limiter.stats().refused());
     }
 
     @Test
+    void aSecondUserFromTheSameComputerOpensASecondSessionBelowTheLimit() {
+        final SessionConnection first = limiter.admit(Remote.computer(3, 1));
+        first.authenticate("alice", "");
+        final SessionConnection second = limiter.admit(Remote.computer(3, 2));
+
+        second.authenticate("bob", "");
+
+        assertEquals(2, limiter.stats().sessions());
+        assertEquals(List.of("alice", "bob"),
+                limiter.sessions().rows().stream().map(SessionInfo::userName).collect(Collectors.toList()));
+        second.authenticate("", "");
+        assertEquals(1, limiter.stats().sessions(), "an empty user name goes back to the computer's session");
+        assertEquals(2, limiter.sessions().rows().get(0).connections());
+    }
+
+    @Test
     void joiningAnExistingUserSessionIsNeverRefused() {
+        limiter.admit(Remote.computer(3));
         limiter.admit(ConnectionInfo.from(Remote.computer(2)).withUser("alice", ""));
         limiter.admit(Remote.computer(2, 2));
         final SessionConnection third = limiter.admit(Remote.computer(2, 3));
@@ -53,7 +72,7 @@ class AuthenticationTest {
         third.authenticate("ALICE", "");
 
         assertEquals(2, limiter.stats().sessions());
-        assertEquals(2, limiter.sessions().rows().get(1).opens());
+        assertEquals(3, limiter.sessions().find("127.0.0.2").orElseThrow().connections());
     }
 
     @Test

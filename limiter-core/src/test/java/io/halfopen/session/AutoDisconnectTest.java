@@ -71,7 +71,7 @@ class AutoDisconnectTest {
         }
 
         assertFalse(idleOne.closed());
-        assertEquals(2, limiter.sessions().rows().get(0).opens());
+        assertEquals(2, limiter.sessions().rows().get(0).connections());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.halfopen.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.halfopen.time.VirtualClock;
@@ -47,6 +48,47 @@ class RefusalReportingTest {
         connection.close();
 
         assertEquals(List.of("opened 127.0.0.2", "refused 127.0.0.3 error 71", "ended 127.0.0.2 CLOSED"), heard);
+    }
+
+    @Test
+    @DisplayName("events carry the session's id and its state at the change: opened with its first connection")
+    void eventsCarryTheSessionsIdAndItsStateAtTheChange() {
+        final List<SessionInfo> opened = new CopyOnWriteArrayList<>();
+        final List<SessionInfo> named = new CopyOnWriteArrayList<>();
+        final List<SessionInfo> ended = new CopyOnWriteArrayList<>();
+        final InboundSessionLimiter limiter = InboundSessionLimiter.builder().clock(clock)
+                .listener(new SessionListener() {
+                    @Override
+                    public void sessionOpened(final SessionInfo session) {
+                        opened.add(session);
+                    }
+
+                    @Override
+                    public void sessionAuthenticated(final SessionInfo session) {
+                        named.add(session);
+                    }
+
+                    @Override
+                    public void sessionEnded(final SessionInfo session, final SessionEndReason reason) {
+                        ended.add(session);
+                    }
+                }).build();
+
+        final SessionConnection first = limiter.admit(Remote.computer(2, 1));
+        final SessionConnection second = limiter.admit(Remote.computer(2, 2));
+        first.authenticate("alice", "Windows 2002 Service Pack 2 2600");
+        limiter.disconnect("127.0.0.2");
+
+        assertEquals(1, opened.size());
+        assertEquals(1, opened.get(0).connections(), "the session as it opened, with its first connection");
+        assertEquals("", opened.get(0).userName());
+        assertEquals(1, named.size());
+        assertEquals("alice", named.get(0).userName());
+        assertEquals(2, named.get(0).connections());
+        assertEquals(1, ended.size());
+        assertEquals(opened.get(0).id(), named.get(0).id());
+        assertEquals(opened.get(0).id(), ended.get(0).id());
+        assertFalse(second.isOpen());
     }
 
     @Test

@@ -25,7 +25,7 @@ class SessionKeyingTest {
         assertEquals(1, limiter.sessions().size());
         assertEquals("127.0.0.2", only.computer());
         assertEquals("", only.userName());
-        assertEquals(3, only.opens());
+        assertEquals(3, only.connections());
     }
 
     @Test
@@ -46,16 +46,17 @@ class SessionKeyingTest {
         limiter.admit(v6);
 
         assertEquals(1, limiter.sessions().size());
-        assertEquals(2, limiter.sessions().rows().get(0).opens());
+        assertEquals(2, limiter.sessions().rows().get(0).connections());
         assertEquals("127.0.0.2", ConnectionInfo.from(v6).computer());
     }
 
     @Test
+    @DisplayName("a real IPv6 address is its own computer, named in RFC 5952's form")
     void aRealIpv6AddressIsItsOwnComputer() {
         final byte[] loopback6 = new byte[16];
         loopback6[15] = 1;
 
-        assertEquals("0:0:0:0:0:0:0:1", ConnectionInfo.from(Remote.address(loopback6, 1)).computer());
+        assertEquals("::1", ConnectionInfo.from(Remote.address(loopback6, 1)).computer());
     }
 
     @Test
@@ -77,7 +78,7 @@ class SessionKeyingTest {
         final SessionTable table = limiter.sessions();
         assertEquals(2, table.size());
         assertEquals("alice", table.rows().get(0).userName());
-        assertEquals(2, table.rows().get(0).opens());
+        assertEquals(2, table.rows().get(0).connections());
         assertEquals("bob", table.rows().get(1).userName());
     }
 
@@ -90,6 +91,6 @@ class SessionKeyingTest {
         assertNotSame(first, second);
         assertEquals(2, limiter.sessions().size());
         assertEquals(2, limiter.stats().nullSessions());
-        limiter.sessions().rows().forEach(row -> assertEquals(1, row.opens()));
+        limiter.sessions().rows().forEach(row -> assertEquals(1, row.connections()));
     }
 }

@@ -67,7 +67,7 @@ class SessionLimitTest {
             final int p = port;
             assertDoesNotThrow(() -> xpPro.admit(Remote.computer(7, p)));
         }
-        assertEquals(51, xpPro.sessions().find("127.0.0.7").orElseThrow().opens());
+        assertEquals(51, xpPro.sessions().find("127.0.0.7").orElseThrow().connections());
     }
 
     @Test

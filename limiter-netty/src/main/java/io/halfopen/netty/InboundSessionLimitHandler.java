@@ -1,7 +1,9 @@
 package io.halfopen.netty;
 
+import io.halfopen.session.AnonymousSessionRefusedException;
 import io.halfopen.session.ConnectionInfo;
 import io.halfopen.session.InboundSessionLimiter;
+import io.halfopen.session.OpenHandle;
 import io.halfopen.session.SessionConnection;
 import io.halfopen.session.SessionLimitExceededException;
 import io.halfopen.session.SessionRefusedException;
@@ -19,6 +21,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Windows' inbound session limit for a Netty server: admits each accepted channel into an
@@ -40,18 +44,27 @@ import java.util.function.Function;
  *         .bind(25);
  * // in SmtpServerHandler, once AUTH succeeds:
  * InboundSessionLimitHandler.authenticate(ctx.channel(), "alice", "Thunderbird");
+ * // an SMB-like protocol: an anonymous logon, then a pipe the client holds open
+ * InboundSessionLimitHandler.authenticateAnonymously(ctx.channel());
+ * OpenHandle pipe = InboundSessionLimitHandler.open(ctx.channel(), "\\PIPE\\spoolss");
  * }</pre>
  *
  * <ul>
  *   <li><b>Admission.</b> On {@code channelActive} the channel is described by
  *       {@link ConnectionInfo#from(InetSocketAddress)} of its remote address (or by the function given to
  *       {@link #withConnectionInfo(Function)}) and admitted; only then is {@code channelActive} passed on.
- *       Put this handler in the child pipeline before the channel is active, ahead of the protocol.</li>
+ *       A channel from a computer that already holds a session joins it, authenticated or not, and is never
+ *       refused. Put this handler in the child pipeline before the channel is active, ahead of the
+ *       protocol.</li>
  *   <li><b>Refusal.</b> A refused channel never reaches later handlers: {@code channelActive},
  *       reads and {@code channelInactive} stop here and reads are released. If a refusal message is
  *       configured it is written first and the channel closes once the write completes; otherwise it
  *       closes at once.</li>
- *   <li><b>Activity.</b> Every read and write refreshes the session's idle time.</li>
+ *   <li><b>Failure.</b> If describing or admitting the channel throws anything else (the describer failed, a
+ *       session listener threw an {@link Error}), the channel is handled like a refused one: it holds no
+ *       session, it is closed, later handlers never see it, and the failure is logged.</li>
+ *   <li><b>Activity.</b> Every read and write refreshes the session's idle time. An open handle
+ *       ({@link #open(Channel, String)}) is not activity, but keeps the session from idling out.</li>
  *   <li><b>Ending.</b> When the channel closes (its {@code closeFuture}) the connection leaves its
  *       session, ending the session if it was the last one. When the limiter ends a session
  *       (AutoDisconnect, null-session expiry, {@link InboundSessionLimiter#disconnect(String)}) it closes
@@ -66,8 +79,10 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
 
     private static final AttributeKey<SessionConnection> CONNECTION =
             AttributeKey.valueOf(InboundSessionLimitHandler.class, "connection");
-    private static final AttributeKey<SessionRefusedException> REFUSAL =
+    /** Set on a channel that holds no session (refused, or its admission failed): the refusal or the failure. */
+    private static final AttributeKey<Throwable> REFUSAL =
             AttributeKey.valueOf(InboundSessionLimitHandler.class, "refusal");
+    private static final Logger LOG = LoggerFactory.getLogger(InboundSessionLimitHandler.class);
 
     private final InboundSessionLimiter limiter;
     private final Function<? super Channel, ConnectionInfo> describer;
@@ -120,7 +135,7 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
      * Returns a handler that describes channels with {@code describer} instead of by remote address: the
      * hook for a computer name learnt elsewhere (a PROXY protocol header, a NetBIOS name) or for declaring
      * channels anonymous. It runs on the channel's event loop in {@code channelActive}; if it throws, the
-     * channel is closed.
+     * failure is logged and the channel closed before any later handler sees it.
      *
      * @param describer describes a newly active channel; never null
      * @return the new handler
@@ -162,11 +177,44 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
      * @throws IllegalStateException         if the channel was never admitted or its connection ended
      */
     public static void authenticate(final Channel channel, final String userName, final String clientType) {
+        admitted(channel).authenticate(userName, clientType);
+    }
+
+    /**
+     * Tells the limiter a channel logged on anonymously: it leaves its session for a null session of its own
+     * (see {@link SessionConnection#authenticateAnonymously()}). Call it from the protocol handler; any
+     * thread will do.
+     *
+     * @param channel an admitted channel; never null
+     * @throws AnonymousSessionRefusedException if anonymous access is restricted (error 5); the channel stays
+     *                                          open in its old session, closing it is up to the caller
+     * @throws SessionLimitExceededException     if the null session would pass the limit (error 71); likewise
+     * @throws IllegalStateException             if the channel was never admitted or its connection ended
+     */
+    public static void authenticateAnonymously(final Channel channel) {
+        admitted(channel).authenticateAnonymously();
+    }
+
+    /**
+     * Opens a file or pipe on an admitted channel's session, such as {@code \\PIPE\\spoolss}: it counts in the
+     * session's Opens and keeps the session from idling out until it is closed or the channel closes (see
+     * {@link OpenHandle}).
+     *
+     * @param channel an admitted channel; never null
+     * @param path    what is opened, as the protocol names it; not blank
+     * @return the open handle; close it when the client closes the file or pipe
+     * @throws IllegalStateException if the channel was never admitted or its connection ended
+     */
+    public static OpenHandle open(final Channel channel, final String path) {
+        return admitted(channel).open(path);
+    }
+
+    private static SessionConnection admitted(final Channel channel) {
         final SessionConnection connection = connection(channel);
         if (connection == null) {
             throw new IllegalStateException("channel " + channel + " was not admitted by an InboundSessionLimitHandler");
         }
-        connection.authenticate(userName, clientType);
+        return connection;
     }
 
     @Override
@@ -178,9 +226,13 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
         } catch (final SessionRefusedException refusal) {
             refuse(ctx, refusal);
             return;
-        } catch (final RuntimeException describerFailed) {
+        } catch (final RuntimeException | Error failed) {
+            // The describer or a session listener failed; the limiter holds no session for this channel.
+            LOG.warn("admitting {} failed; the channel is closed", channel, failed);
+            channel.attr(REFUSAL).set(failed);
+            channel.config().setAutoRead(false);
             ctx.close();
-            throw describerFailed;
+            return;
         }
         channel.attr(CONNECTION).set(connection);
         channel.closeFuture().addListener(closed -> connection.close());

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class InboundSessionLimitHandlerTest {
 
     private final List<Client> clients = new ArrayList<>();
-    private LoopbackServer server;
+    private SessionServer server;
 
     @AfterEach
     void tearDown() {
@@ -35,7 +35,7 @@ class InboundSessionLimitHandlerTest {
 
     private Client connectAdmitted(final int host) {
         final Client client = connect(host);
-        assertEquals(LoopbackServer.GREETING, client.readLine(), "127.0.0." + host + " should be admitted");
+        assertEquals(SessionServer.GREETING, client.readLine(), "127.0.0." + host + " should be admitted");
         return client;
     }
 
@@ -45,14 +45,14 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void tenComputersAreAdmittedAndTheEleventhReadsTheRefusalLineThenEndOfStream() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         for (int host = 2; host <= 11; host++) {
             connectAdmitted(host);
         }
 
         final Client eleventh = connect(12);
 
-        assertEquals(LoopbackServer.REFUSAL_LINE, eleventh.readLine());
+        assertEquals(SessionServer.REFUSAL_LINE, eleventh.readLine());
         assertTrue(eleventh.atEndOfStream());
         assertEquals(10, server.limiter().stats().sessions());
         assertEquals(1, server.limiter().stats().refused());
@@ -61,26 +61,44 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void aSecondConnectionFromAnAdmittedComputerJoinsItsSession() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         for (int host = 2; host <= 6; host++) {
             connectAdmitted(host);
         }
 
         connectAdmitted(4);
 
-        assertEquals(2, sessionOf(4).opens());
+        assertEquals(2, sessionOf(4).connections());
         assertEquals(5, server.limiter().stats().sessions());
         assertEquals(6, server.limiter().stats().openConnections());
     }
 
     @Test
+    @DisplayName("a second connection from an authenticated computer joins its session when ten are connected")
+    void anAuthenticatedComputersNextConnectionJoinsItsSessionWhenTheTableIsFull() throws Exception {
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
+        for (int host = 2; host <= 11; host++) {
+            final Client user = connectAdmitted(host);
+            user.send("USER user" + host);
+            assertEquals("235 ok", user.readLine());
+        }
+
+        connectAdmitted(5);
+
+        assertEquals(10, server.limiter().stats().sessions());
+        assertEquals(0, server.limiter().stats().refused());
+        assertEquals("user5", sessionOf(5).userName());
+        assertEquals(2, sessionOf(5).connections());
+    }
+
+    @Test
     void afterOneComputerLeavesANewOneIsAdmitted() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         final Client leaving = connectAdmitted(2);
         for (int host = 3; host <= 6; host++) {
             connectAdmitted(host);
         }
-        assertEquals(LoopbackServer.REFUSAL_LINE, connect(7).readLine());
+        assertEquals(SessionServer.REFUSAL_LINE, connect(7).readLine());
 
         leaving.close();
         Await.until("127.0.0.2's session ends", () -> server.limiter().sessions().find("127.0.0.2").isEmpty());
@@ -92,14 +110,14 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("XP Home admits 5 computers and refuses the 6th")
     void xpHomeAdmitsFiveComputers() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         for (int host = 2; host <= 6; host++) {
             connectAdmitted(host);
         }
 
         for (int host = 7; host <= 9; host++) {
             final Client refused = connect(host);
-            assertEquals(LoopbackServer.REFUSAL_LINE, refused.readLine());
+            assertEquals(SessionServer.REFUSAL_LINE, refused.readLine());
             assertTrue(refused.atEndOfStream());
         }
         assertEquals(3, server.limiter().stats().refused());
@@ -108,7 +126,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("disconnect(\\\\\\\\computer) closes every channel of that computer")
     void disconnectClosesAllChannelsOfTheComputer() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         final Client first = connectAdmitted(2);
         final Client second = connectAdmitted(2);
         final Client bystander = connectAdmitted(3);
@@ -121,13 +139,13 @@ class InboundSessionLimitHandlerTest {
         assertEquals(1, server.limiter().stats().sessions());
         assertEquals(1, server.limiter().stats().openConnections());
         bystander.send("NOOP");
-        assertEquals(1, sessionOf(3).opens());
+        assertEquals(1, sessionOf(3).connections());
     }
 
     @Test
     void autoDisconnectClosesTheChannelsOfAnIdleSession() throws Exception {
         final VirtualClock clock = new VirtualClock();
-        server = new LoopbackServer(InboundSessionLimiter.builder().clock(clock).build());
+        server = new SessionServer(InboundSessionLimiter.builder().clock(clock).build());
         final Client idle = connectAdmitted(2);
 
         clock.advance(Duration.ofMinutes(15));
@@ -140,7 +158,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     void readsAndWritesRefreshTheIdleTime() throws Exception {
         final VirtualClock clock = new VirtualClock();
-        server = new LoopbackServer(InboundSessionLimiter.builder().clock(clock).build());
+        server = new SessionServer(InboundSessionLimiter.builder().clock(clock).build());
         final Client client = connectAdmitted(2);
         clock.advance(Duration.ofMinutes(10));
         assertEquals(Duration.ofMinutes(10), sessionOf(2).idleTime());
@@ -154,7 +172,7 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void theProtocolNamesTheUserAfterAuthentication() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         final Client alice = connectAdmitted(2);
         connectAdmitted(2);
 
@@ -162,10 +180,10 @@ class InboundSessionLimitHandlerTest {
         assertEquals("235 ok", alice.readLine());
 
         final List<SessionInfo> rows = server.limiter().sessions().rows();
-        assertEquals(2, rows.size());
-        assertEquals("", rows.get(0).userName());
-        assertEquals("alice", rows.get(1).userName());
-        assertEquals("TestClient 1.0", rows.get(1).clientType());
+        assertEquals(1, rows.size(), "the first user to authenticate names the computer's session");
+        assertEquals("alice", rows.get(0).userName());
+        assertEquals("TestClient 1.0", rows.get(0).clientType());
+        assertEquals(2, rows.get(0).connections());
         System.out.print(server.limiter().sessions().render());
     }
 }

@@ -1,6 +1,5 @@
 package io.halfopen.benchmarks.baseline;
 
-import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionTicket;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jctools.queues.MpmcUnboundedXaddArrayQueue;
@@ -63,20 +62,17 @@ public final class XaddQueueSemaphore {
     /**
      * Takes a permit at once, or queues {@code ticket}.
      *
-     * @param ticket the waiter; asked {@link AdmissionTicket#tryWait()} only if no permit is free
-     * @return {@link Admission#ADMITTED}, {@link Admission#QUEUED} (the ticket may already have been granted by
-     *         the drain that follows the offer) or {@link Admission#REJECTED}
+     * @param ticket the waiter, queued if no permit is free
+     * @return {@code true} if the caller holds a permit now, {@code false} if the ticket was queued (it may
+     *         already have been granted by the drain that follows the offer)
      */
-    public Admission acquire(final AdmissionTicket ticket) {
+    public boolean acquire(final AdmissionTicket ticket) {
         if (tryTakePermit()) {
-            return Admission.ADMITTED;
-        }
-        if (!ticket.tryWait()) {
-            return Admission.REJECTED;
+            return true;
         }
         waiters.offer(ticket);
         drain(); // closes the lost wake-up window: a release may have counted its permit before our offer
-        return Admission.QUEUED;
+        return false;
     }
 
     /** Returns a permit, then hands free permits to waiters in queue order. */

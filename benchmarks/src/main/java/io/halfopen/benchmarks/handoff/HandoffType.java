@@ -1,7 +1,8 @@
 package io.halfopen.benchmarks.handoff;
 
 import io.halfopen.benchmarks.baseline.XaddQueueSemaphore;
-import io.halfopen.limiter.internal.QueueingSemaphore;
+import io.halfopen.policy.AdmissionTicket;
+import io.halfopen.policy.internal.QueueingSemaphore;
 import java.util.concurrent.Semaphore;
 
 /** The semaphores of the saturated hand-off benchmark, as a JMH {@code @Param} factory. */
@@ -11,7 +12,7 @@ public enum HandoffType {
     QUEUEING_SEMAPHORE {
         @Override
         public HandoffGate create(final int limit) {
-            return new TicketGate(name(), TicketSemaphore.of(new QueueingSemaphore(limit)));
+            return new TicketGate(name(), TicketSemaphore.of(new QueueingSemaphore<>(limit, AdmissionTicket::tryAdmit)));
         }
     },
     /** The JCTools queue plus counter baseline, same tickets: see its javadoc for its FIFO caveats. */

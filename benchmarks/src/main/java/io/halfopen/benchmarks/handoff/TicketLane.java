@@ -1,7 +1,6 @@
 package io.halfopen.benchmarks.handoff;
 
 import io.halfopen.benchmarks.support.Tickets;
-import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionTicket;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,7 +60,7 @@ final class TicketLane implements Lane, AdmissionTicket {
     }
 
     private void start() {
-        if (semaphore.acquire(this) == Admission.ADMITTED) {
+        if (semaphore.acquire(this)) {
             held++;
         }
     }
@@ -83,11 +82,6 @@ final class TicketLane implements Lane, AdmissionTicket {
     @Override
     public InetSocketAddress remote() {
         return Tickets.REMOTE;
-    }
-
-    @Override
-    public boolean tryWait() {
-        return true;
     }
 
     @Override

@@ -1,14 +1,14 @@
 package io.halfopen.benchmarks.handoff;
 
 import io.halfopen.benchmarks.baseline.XaddQueueSemaphore;
-import io.halfopen.limiter.internal.QueueingSemaphore;
-import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionTicket;
+import io.halfopen.policy.internal.QueueingSemaphore;
 
 /** The two semaphores whose waiters are {@link AdmissionTicket} callbacks, behind one shape. */
 interface TicketSemaphore {
 
-    Admission acquire(AdmissionTicket ticket);
+    /** Takes a permit ({@code true}) or queues the ticket ({@code false}), which a release then grants. */
+    boolean acquire(AdmissionTicket ticket);
 
     void release();
 
@@ -18,11 +18,11 @@ interface TicketSemaphore {
     /** Whether any cell or queue slot is still pending. */
     boolean hasPending();
 
-    static TicketSemaphore of(final QueueingSemaphore semaphore) {
+    static TicketSemaphore of(final QueueingSemaphore<AdmissionTicket> semaphore) {
         return new TicketSemaphore() {
             @Override
-            public Admission acquire(final AdmissionTicket ticket) {
-                return semaphore.acquire(ticket);
+            public boolean acquire(final AdmissionTicket ticket) {
+                return semaphore.acquire(ticket) == null;
             }
 
             @Override
@@ -32,7 +32,7 @@ interface TicketSemaphore {
 
             @Override
             public int counter() {
-                return semaphore.counter();
+                return (int) semaphore.counter();
             }
 
             @Override
@@ -47,7 +47,7 @@ interface TicketSemaphore {
     static TicketSemaphore of(final XaddQueueSemaphore semaphore) {
         return new TicketSemaphore() {
             @Override
-            public Admission acquire(final AdmissionTicket ticket) {
+            public boolean acquire(final AdmissionTicket ticket) {
                 return semaphore.acquire(ticket);
             }
 

@@ -33,10 +33,15 @@ public final class CancellableTicket implements AdmissionTicket {
         return Tickets.REMOTE;
     }
 
-    @Override
-    public boolean tryWait() {
-        STATE.setRelease(this, QUEUED); // published by the semaphore's CAS of the ticket into its cell
-        return true;
+    /**
+     * Makes the ticket a waiter again, before it is acquired with (published to a release by the semaphore's
+     * CAS of the ticket into its cell).
+     *
+     * @return this ticket
+     */
+    public CancellableTicket queue() {
+        STATE.setRelease(this, QUEUED);
+        return this;
     }
 
     @Override
@@ -45,7 +50,7 @@ public final class CancellableTicket implements AdmissionTicket {
     }
 
     /**
-     * Leaves the queue: O(1), the semaphore is not told.
+     * Leaves the queue: one CAS; the caller then withdraws the ticket's cell from the semaphore.
      *
      * @return {@code true} if the ticket was still queued
      */

@@ -1,0 +1,77 @@
+package io.halfopen.limiter;
+
+import io.halfopen.policy.AdmissionGate;
+import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.time.Scheduler;
+import io.halfopen.time.Ticker;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * What every attempt of one limiter shares: the gate, the clock and scheduler, the timeouts, the counters, the
+ * waiting room and the events, and the exceptions they build. Immutable (its collaborators are thread-safe),
+ * so an attempt reads it without synchronization.
+ */
+final class AttemptContext {
+
+    final String name;
+    final AdmissionPolicy policy;
+    final AdmissionGate gate;
+    final Ticker ticker;
+    final Scheduler scheduler;
+    final long halfOpenTimeoutNanos;
+    final long queueTimeoutNanos;
+    final boolean exemptLoopback;
+    final LimiterCounters counters;
+    final LimitEvents events;
+    final WaitingRoom room;
+
+    AttemptContext(final String name, final AdmissionPolicy policy, final AdmissionGate gate, final Ticker ticker,
+            final Scheduler scheduler, final long halfOpenTimeoutNanos, final long queueTimeoutNanos,
+            final boolean exemptLoopback, final LimiterCounters counters, final LimitEvents events,
+            final WaitingRoom room) {
+        this.name = name;
+        this.policy = policy;
+        this.gate = gate;
+        this.ticker = ticker;
+        this.scheduler = scheduler;
+        this.halfOpenTimeoutNanos = halfOpenTimeoutNanos;
+        this.queueTimeoutNanos = queueTimeoutNanos;
+        this.exemptLoopback = exemptLoopback;
+        this.counters = counters;
+        this.events = events;
+        this.room = room;
+    }
+
+    int maxHalfOpen() {
+        return policy.maxHalfOpen();
+    }
+
+    LimiterClosedException closed(final InetSocketAddress remote, final Duration waited) {
+        return new LimiterClosedException(name, remote, maxHalfOpen(), room.queued(), waited);
+    }
+
+    QueueFullException queueFull(final InetSocketAddress remote) {
+        return new QueueFullException(room.maxQueued(), remote, maxHalfOpen(), room.queued(), Duration.ZERO);
+    }
+
+    PolicyRefusedException refused(final InetSocketAddress remote, final String reason) {
+        return new PolicyRefusedException(policy.name(), reason, remote, maxHalfOpen(), room.queued());
+    }
+
+    QueueTimeoutException queueTimeout(final InetSocketAddress remote, final long timeoutNanos,
+            final Duration waited) {
+        return new QueueTimeoutException(Duration.ofNanos(timeoutNanos), remote, maxHalfOpen(), room.queued(),
+                waited);
+    }
+
+    HalfOpenTimeoutException halfOpenTimeout(final InetSocketAddress remote, final Duration waited) {
+        return new HalfOpenTimeoutException(Duration.ofNanos(halfOpenTimeoutNanos), remote, maxHalfOpen(),
+                room.queued(), waited);
+    }
+
+    SchedulerFailedException schedulerFailed(final String timer, final Throwable cause,
+            final InetSocketAddress remote, final Duration waited) {
+        return new SchedulerFailedException(timer, cause, remote, maxHalfOpen(), room.queued(), waited);
+    }
+}

@@ -1,0 +1,117 @@
+package io.halfopen.policy.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Randomized stress of the bare semaphore with no timeouts to rescue anyone: three threads share two permits,
+ * and each one acquires, waits for its grant (or, at random, withdraws while waiting, as a cancelled or
+ * rejected waiter does), and releases; thousands of segments are crossed, removed and jumped. A waiter that no
+ * hand-off ever reaches keeps its thread waiting: the test fails after a generous bound instead of hanging.
+ * Afterwards the counter is back at the permits, nobody waits, and only the head and tail segments are linked.
+ * Conservation is also checked on the fly: never more holders than permits.
+ */
+@DisplayName("The semaphore under three threads: nobody stranded, nothing lost, memory back to two segments")
+class QueueingSemaphoreStressTest {
+
+    private static final int PERMITS = 2;
+    private static final int THREADS = 3;
+    private static final int ROUNDS_PER_THREAD = 200_000;
+    private static final long STRANDED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+    private static final int WAITING = 1;
+    private static final int ADMITTED = 2;
+    private static final int LEFT = 3;
+
+    /** A waiter with the same protocol as the limiter's attempts: one CAS out of WAITING decides. */
+    static final class Ticket {
+        final AtomicInteger state = new AtomicInteger(WAITING);
+
+        boolean tryAdmit() {
+            return state.compareAndSet(WAITING, ADMITTED);
+        }
+    }
+
+    private final AtomicInteger holders = new AtomicInteger();
+    private final AtomicInteger maxHolders = new AtomicInteger();
+    private final AtomicLong withdrawals = new AtomicLong();
+    private final AtomicLong handOffs = new AtomicLong();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    @Test
+    void threeThreadsOnTwoPermitsWithRandomWithdrawalsStrandNobodyAndLoseNothing() throws InterruptedException {
+        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(PERMITS, Ticket::tryAdmit);
+        final Thread[] threads = new Thread[THREADS];
+        for (int t = 0; t < THREADS; t++) {
+            final int seed = t;
+            threads[t] = new Thread(() -> {
+                try {
+                    run(semaphore, new SplittableRandom(seed));
+                } catch (final Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "semaphore-stress-" + t);
+            threads[t].start();
+        }
+        for (final Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a stress thread failed: " + semaphore, failure.get());
+        }
+        System.out.printf("[stress] semaphore: %d rounds, %d hand-offs, %d withdrawals, %d segments linked at the"
+                + " end%n", THREADS * ROUNDS_PER_THREAD, handOffs.get(), withdrawals.get(), semaphore.linkedSegments());
+        assertEquals(PERMITS, semaphore.counter(), "every permit came back, no waiter is owed one");
+        assertTrue(maxHolders.get() <= PERMITS, "holders at once: " + maxHolders.get());
+        assertTrue(handOffs.get() > 10_000, "too few hand-offs to mean anything: " + handOffs.get());
+        assertTrue(withdrawals.get() > 10_000, "too few withdrawals to mean anything: " + withdrawals.get());
+        assertTrue(semaphore.linkedSegments() <= 2, "segments still linked: " + semaphore.linkedSegments());
+        final int[] queued = {0};
+        semaphore.forEachQueued(ticket -> queued[0]++);
+        assertEquals(0, queued[0], "waiters left in the queue");
+    }
+
+    private void run(final QueueingSemaphore<Ticket> semaphore, final SplittableRandom random) {
+        for (int round = 0; round < ROUNDS_PER_THREAD && failure.get() == null; round++) {
+            final Ticket ticket = new Ticket();
+            final QueueingSemaphore.Cell cell = semaphore.acquire(ticket);
+            if (cell != null) {
+                if (random.nextInt(100) < 30 && ticket.state.compareAndSet(WAITING, LEFT)) {
+                    cell.withdraw();
+                    withdrawals.incrementAndGet();
+                    continue;
+                }
+                awaitGrant(semaphore, ticket);
+                handOffs.incrementAndGet();
+            }
+            final int now = holders.incrementAndGet();
+            maxHolders.accumulateAndGet(now, Math::max);
+            if (random.nextInt(4) == 0) {
+                Thread.yield();
+            }
+            holders.decrementAndGet();
+            semaphore.release();
+        }
+    }
+
+    private static void awaitGrant(final QueueingSemaphore<Ticket> semaphore, final Ticket ticket) {
+        final long deadline = System.nanoTime() + STRANDED_AFTER_NANOS;
+        int spins = 0;
+        while (ticket.state.get() != ADMITTED) {
+            if (++spins % 64 == 0) {
+                Thread.yield();
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("a waiter was stranded: no hand-off reached it in 20 s: " + semaphore);
+                }
+            }
+        }
+    }
+}

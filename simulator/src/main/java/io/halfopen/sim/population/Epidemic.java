@@ -1,0 +1,191 @@
+package io.halfopen.sim.population;
+
+import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.sim.engine.EventLoop;
+import io.halfopen.sim.host.Connect;
+import io.halfopen.sim.host.HostRecorder;
+import io.halfopen.sim.host.SimHost;
+import io.halfopen.sim.net.Addresses;
+import io.halfopen.sim.net.Answer;
+import io.halfopen.sim.policy.PolicyLookup;
+import io.halfopen.sim.run.Progress;
+import io.halfopen.sim.run.Seeds;
+import io.halfopen.sim.spec.Spec;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Runs one {@link EpidemicRun}: a population of vulnerable hosts at random addresses in a space of Ω, a few
+ * infected at t = 0, each infected host scanning through its own limiter, until the infected share reaches
+ * {@code until} or the time runs out.
+ *
+ * <h2>The model</h2>
+ * <ul>
+ *   <li>An address is a vulnerable host (it accepts after an RTT; if it was not infected yet, it is from the
+ *       instant its accept arrives, and starts scanning then), or one of the other addresses: with probability
+ *       {@code liveShare} a live host that refuses (a reset after an RTT), otherwise dead (the SYNs are dropped;
+ *       the stack gives up after 21 s in XP's model). Which addresses are live is a fixed hash of the address
+ *       and the seed, so it costs no memory.</li>
+ *   <li>A share {@code coverage} of the vulnerable hosts runs the policy under test; the others run none (the
+ *       {@code unlimited} policy: XP SP2 was only ever on part of the hosts). Which ones is drawn at the start.</li>
+ *   <li>Each infected host has {@code threads} blocking scanning threads and scans no faster than
+ *       {@code rate} per second.</li>
+ * </ul>
+ * One thread, one {@link EventLoop}; the same run and seed give the same epidemic, to the event.
+ */
+public final class Epidemic implements HostRecorder {
+
+    private static final int PORT = 445;
+
+    private final EpidemicRun run;
+    private final EventLoop loop = new EventLoop();
+    private final SplittableRandom random;
+    private final long space;
+    private final int[] addresses;
+    private final IntIntMap byAddress;
+    private final boolean[] protectedHost;
+    private final long[] infectedAt;
+    private final AdmissionPolicy policy;
+    private final AdmissionPolicy none;
+    private final long liveThreshold;
+    private final long liveSalt;
+    private final int stopAt;
+    private final Progress progress;
+    private final int progressStep;
+    private int infected;
+    private long scans;
+    private long submitted;
+    private boolean stopped;
+
+    private Epidemic(final EpidemicRun run, final PolicyLookup lookup, final Progress progress) {
+        this.run = run;
+        this.progress = progress;
+        this.random = Seeds.random(run.seed(), 0);
+        this.space = run.space();
+        this.policy = lookup.policy(run.policy());
+        this.none = lookup.policy(Spec.of("unlimited"));
+        final int v = run.vulnerable();
+        this.addresses = new int[v];
+        this.byAddress = new IntIntMap(v);
+        for (int i = 0; i < v; i++) {
+            int address;
+            do {
+                address = (int) random.nextLong(space);
+            } while (!byAddress.putIfAbsent(address, i));
+            addresses[i] = address;
+        }
+        this.protectedHost = new boolean[v];
+        final int[] order = shuffled(v);
+        final long covered = Math.round(run.coverage() * v);
+        for (int i = 0; i < covered; i++) {
+            protectedHost[order[i]] = true;
+        }
+        this.infectedAt = new long[v];
+        Arrays.fill(infectedAt, -1);
+        this.liveThreshold = (long) (run.liveShare() * 4294967296.0);
+        this.liveSalt = Seeds.mix(run.seed() ^ 0x5DEECE66DL);
+        this.stopAt = (int) Math.min(v, Math.max(1, Math.ceil(run.until() * v)));
+        this.progressStep = Math.max(1, stopAt / 1000);
+    }
+
+    /**
+     * Simulates an epidemic.
+     *
+     * @param run      what to simulate
+     * @param lookup   where the policy comes from
+     * @param progress told how many hosts are infected, out of the stopping point
+     * @return the infection curve and counts
+     */
+    public static EpidemicResult run(final EpidemicRun run, final PolicyLookup lookup, final Progress progress) {
+        return new Epidemic(run, lookup, progress).simulate();
+    }
+
+    private EpidemicResult simulate() {
+        progress.begin(run.policy() + " at coverage " + run.coverage(), stopAt);
+        final int[] order = shuffled(run.vulnerable());
+        for (int i = 0; i < run.initiallyInfected(); i++) {
+            infect(order[i]);
+        }
+        if (!stopped) {
+            loop.runUntil(run.maxDuration().toNanos());
+        }
+        progress.end();
+        final long[] times = new long[infected];
+        int n = 0;
+        for (final long t : infectedAt) {
+            if (t >= 0) {
+                times[n++] = t;
+            }
+        }
+        Arrays.sort(times);
+        return new EpidemicResult(run, times, scans, submitted, loop.nanoTime(), loop.fired());
+    }
+
+    // --------------------------------------------------------------------- what the threads call
+
+    void scan(final WormThread thread) {
+        final int address = run.strategy().next(thread.worm(), random, space);
+        final boolean inside = Integer.toUnsignedLong(address) < space;
+        final int target = inside ? byAddress.get(address) : -1;
+        final Answer answer;
+        if (target >= 0) {
+            answer = Answer.ACCEPT;
+        } else if (inside && live(address)) {
+            answer = Answer.REFUSE;
+        } else {
+            answer = Answer.DROP;
+        }
+        thread.target(target);
+        submitted++;
+        thread.submit(Addresses.socket(address, PORT), answer, run.rtt().sampleNanos(random), 0, 0);
+    }
+
+    void infect(final int host) {
+        if (infectedAt[host] >= 0 || stopped) {
+            return;
+        }
+        infectedAt[host] = loop.nanoTime();
+        infected++;
+        if (infected % progressStep == 0) {
+            progress.advance(infected);
+        }
+        if (infected >= stopAt) {
+            stopped = true;
+            loop.stop();
+            return;
+        }
+        final SimHost simHost = new SimHost("worm-" + host, loop, protectedHost[host] ? policy : none, run.options(),
+                this);
+        final Worm worm = new Worm(host, addresses[host], simHost, run.rate());
+        for (int t = 0; t < run.threads(); t++) {
+            new WormThread(this, worm).schedule();
+        }
+    }
+
+    boolean stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void granted(final Connect connect) {
+        scans++;
+    }
+
+    private boolean live(final int address) {
+        return (Seeds.mix(address ^ liveSalt) & 0xFFFFFFFFL) < liveThreshold;
+    }
+
+    private int[] shuffled(final int n) {
+        final int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            final int j = random.nextInt(i + 1);
+            final int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,225 @@
+package io.halfopen.sim.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.time.Cancellable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("EventLoop: a single-threaded discrete-event clock")
+class EventLoopTest {
+
+    /** An event that writes its name into a log when it fires. */
+    private static final class Named extends Event {
+        private final String name;
+        private final List<String> log;
+        private final EventLoop loop;
+
+        Named(final String name, final List<String> log, final EventLoop loop) {
+            this.name = name;
+            this.log = log;
+            this.loop = loop;
+        }
+
+        @Override
+        protected void fire() {
+            log.add(name + "@" + loop.nanoTime());
+        }
+    }
+
+    @Nested
+    @DisplayName("order")
+    class Order {
+
+        @Test
+        @DisplayName("events fire by instant, and the clock reads each event's instant while it fires")
+        void eventsFireByInstant() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            loop.at(new Named("c", log, loop), 30);
+            loop.at(new Named("a", log, loop), 10);
+            loop.at(new Named("b", log, loop), 20);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("a@10", "b@20", "c@30"), log);
+        }
+
+        @Test
+        @DisplayName("at one instant, the world's events fire before the limiter's timers, each band in scheduling order")
+        void theWorldGoesBeforeTheTimersAtOneInstant() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            loop.schedule(() -> log.add("timer1"), 5, TimeUnit.NANOSECONDS);
+            loop.at(new Named("world1", log, loop), 5);
+            loop.schedule(() -> log.add("timer2"), 5, TimeUnit.NANOSECONDS);
+            loop.at(new Named("world2", log, loop), 5);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("world1@5", "world2@5", "timer1", "timer2"), log);
+        }
+
+        @Test
+        @DisplayName("a random schedule of events and cancellations fires exactly as a sorted reference says, near and far")
+        void randomSchedulesFireInTheReferenceOrder() {
+            final SplittableRandom random = new SplittableRandom(11);
+            for (int round = 0; round < 20; round++) {
+                final EventLoop loop = new EventLoop();
+                final List<String> log = new ArrayList<>();
+                final List<long[]> expected = new ArrayList<>(); // {time, band, seq}
+                final List<Event> events = new ArrayList<>();
+                long seq = 0;
+                for (int i = 0; i < 2_000; i++) {
+                    // instants from the same slot to far beyond the wheel's 69 s
+                    final long time = switch (random.nextInt(3)) {
+                        case 0 -> random.nextLong(2_000_000L);
+                        case 1 -> random.nextLong(30_000_000_000L);
+                        default -> random.nextLong(500_000_000_000L);
+                    };
+                    final String name = "e" + i;
+                    if (random.nextBoolean()) {
+                        final Named e = new Named(name, log, loop);
+                        loop.at(e, time);
+                        events.add(e);
+                        expected.add(new long[] {time, 0, seq++, i});
+                    } else {
+                        final Cancellable c = loop.schedule(() -> log.add(name + "@" + loop.nanoTime()), time,
+                                TimeUnit.NANOSECONDS);
+                        events.add((Event) c);
+                        expected.add(new long[] {time, 1, seq++, i});
+                    }
+                }
+                for (int i = 0; i < events.size(); i++) {
+                    if (random.nextInt(4) == 0) {
+                        events.get(i).cancel();
+                        final int index = i;
+                        expected.removeIf(x -> x[3] == index);
+                    }
+                }
+                expected.sort(Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1])
+                        .thenComparingLong(x -> x[2]));
+                loop.runUntil(Long.MAX_VALUE);
+                final List<String> want = new ArrayList<>();
+                for (final long[] x : expected) {
+                    want.add("e" + x[3] + "@" + x[0]);
+                }
+                assertEquals(want, log, "round " + round);
+                assertEquals(0, loop.pending());
+            }
+        }
+
+        @Test
+        @DisplayName("an event scheduled while its slot fires, at the same or a later instant, still fires in order")
+        void eventsScheduledDuringASlotFireInOrder() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            loop.at(new Event() {
+                @Override
+                protected void fire() {
+                    log.add("first@" + loop.nanoTime());
+                    loop.after(new Named("same", log, loop), 0);
+                    loop.after(new Named("later", log, loop), 10);
+                    loop.schedule(() -> log.add("timer@" + loop.nanoTime()), 0, TimeUnit.NANOSECONDS);
+                }
+            }, 100);
+            loop.at(new Named("other", log, loop), 105);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("first@100", "same@100", "timer@100", "other@105", "later@110"), log);
+        }
+    }
+
+    @Nested
+    @DisplayName("running and cancelling")
+    class Running {
+
+        @Test
+        @DisplayName("runUntil stops at its instant, leaves the clock there, and later events wait")
+        void runUntilStopsAtItsInstant() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            loop.at(new Named("a", log, loop), 1_000);
+            loop.at(new Named("b", log, loop), 5_000_000_000L);
+            assertTrue(loop.runUntil(1_000_000_000L), "b still pending");
+            assertEquals(List.of("a@1000"), log);
+            assertEquals(1_000_000_000L, loop.nanoTime());
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("a@1000", "b@5000000000"), log);
+        }
+
+        @Test
+        @DisplayName("a cancelled event never fires and leaves at once; cancelling twice is a no-op")
+        void aCancelledEventNeverFires() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final Cancellable timer = loop.schedule(() -> log.add("timer"), 21, TimeUnit.SECONDS);
+            assertEquals(1, loop.pending());
+            timer.cancel();
+            timer.cancel();
+            assertEquals(0, loop.pending());
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of(), log);
+        }
+
+        @Test
+        @DisplayName("an event that fired can be scheduled again; one still scheduled cannot")
+        void anEventIsReusableOnceFired() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final Named e = new Named("e", log, loop);
+            loop.at(e, 10);
+            assertThrows(IllegalStateException.class, () -> loop.at(e, 20));
+            loop.runUntil(Long.MAX_VALUE);
+            assertFalse(e.isScheduled());
+            loop.at(e, 30);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("e@10", "e@30"), log);
+        }
+
+        @Test
+        @DisplayName("stop() ends runUntil after the current event, the clock at that event")
+        void stopEndsTheRunAfterTheCurrentEvent() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            loop.at(new Event() {
+                @Override
+                protected void fire() {
+                    log.add("stopper");
+                    loop.stop();
+                }
+            }, 50);
+            loop.at(new Named("after", log, loop), 60);
+            loop.runUntil(1_000);
+            assertEquals(List.of("stopper"), log);
+            assertEquals(50, loop.nanoTime());
+        }
+
+        @Test
+        @DisplayName("the past, negative delays and other threads are refused, naming the problem")
+        void misuseIsRefused() throws Exception {
+            final EventLoop loop = new EventLoop();
+            loop.runUntil(100);
+            final List<String> log = new ArrayList<>();
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.at(new Named("x", log, loop), 99))
+                    .getMessage().contains("before now"));
+            assertThrows(IllegalArgumentException.class, () -> loop.schedule(() -> { }, -1, TimeUnit.SECONDS));
+            final ExecutorService other = Executors.newSingleThreadExecutor();
+            try {
+                final Future<?> f = other.submit(() -> loop.schedule(() -> { }, 1, TimeUnit.SECONDS));
+                final Exception e = assertThrows(Exception.class, f::get);
+                assertTrue(e.getCause() instanceof IllegalStateException, e.toString());
+                assertTrue(e.getCause().getMessage().contains("confined"), e.getCause().getMessage());
+            } finally {
+                other.shutdownNow();
+            }
+        }
+    }
+}

@@ -17,7 +17,7 @@ final class Bypass {
     }
 
     /** Runs {@code call} with {@code socket} let through. */
-    static void run(final Object socket, final BlockingConnect.RealConnect call, final int millis)
+    static void run(final Object socket, final io.halfopen.jdk.BlockingConnect.RealConnect call, final int millis)
             throws java.io.IOException {
         final Object previous = CURRENT.get();
         CURRENT.set(socket);

@@ -1,13 +1,13 @@
 package io.halfopen.agent.limit;
 
 import io.halfopen.agent.jdk.JdkInternals;
+import io.halfopen.jdk.BlockingConnect;
 import io.halfopen.limiter.HalfOpenLimiter;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
-import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code SocketChannel} connects ({@code sun.nio.ch.SocketChannelImpl}): blocking ones (the channel's
- * {@code connect} and its socket adaptor's timed connect) as one {@link BlockingConnect} each, non-blocking ones
+ * {@code connect} and its socket adaptor's timed connect) as one limiter-jdk {@link BlockingConnect} each, non-blocking ones
  * (Netty NIO, the JDK's {@code HttpClient}) as one {@link HeldChannelConnect} each. Thread-safe.
  *
  * <p>The hot paths that every channel and selector passes through ({@link #interestEvents},
@@ -81,19 +81,16 @@ final class ChannelConnects {
 
     private void runBlocking(final SocketChannel ch, final InetSocketAddress remote, final int millis)
             throws IOException {
-        final BlockingConnect connect = new BlockingConnect(limiter, remote, ch::close, message -> {
-            closeQuietly(ch);
-            return new ClosedByInterruptException(); // the JDK's exception for an interrupted channel operation
-        });
+        final BlockingConnect connect = new BlockingConnect(limiter, remote, ch::close);
         blocking.put(ch, connect);
         try {
-            connect.run(millis, ms -> Bypass.run(ch, m -> {
+            Outcomes.run(connect, millis, ms -> Bypass.run(ch, m -> {
                 if (m == 0) {
                     ch.connect(remote);
                 } else {
                     calls.blockingConnect(ch, remote, TimeUnit.MILLISECONDS.toNanos(m));
                 }
-            }, ms));
+            }, ms), true);
         } catch (final IOException e) {
             closeQuietly(ch); // as the JDK's connect does on any failure
             throw e;

@@ -1,11 +1,14 @@
 package io.halfopen.agent.limit;
 
+import io.halfopen.jdk.BlockingConnect;
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimitException;
 import io.halfopen.limiter.QueueTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 
@@ -51,6 +54,33 @@ final class Outcomes {
                 : new ConnectException(failure.getMessage());
         e.initCause(failure);
         return e;
+    }
+
+    /**
+     * Runs limiter-jdk's {@link BlockingConnect} (the rules of {@code HalfOpenSocketFactory}'s sockets, one code
+     * for both) and gives the application the JDK's own exception types where that class throws halfopen's or a
+     * socket's: the limiter's failures (queue timeout, queue full, limiter closed) become
+     * {@link #asJdkException JDK types}, because the application cannot name the agent's relocated classes; and on a
+     * channel, a wait for a slot ended by an interrupt throws {@link ClosedByInterruptException}, as any
+     * interrupted blocking channel operation does (limiter-jdk's sockets throw {@code SocketException("Closed by
+     * interrupt")}, as {@code java.net.Socket} does).
+     *
+     * @param channel whether the socket is a {@code SocketChannel}
+     */
+    static void run(final BlockingConnect connect, final int millis, final BlockingConnect.RealConnect realConnect,
+            final boolean channel) throws IOException {
+        try {
+            connect.run(millis, realConnect);
+        } catch (final HalfOpenLimitException e) {
+            throw asJdkException(e);
+        } catch (final SocketException e) {
+            if (channel && Thread.currentThread().isInterrupted()) {
+                final ClosedByInterruptException interrupted = new ClosedByInterruptException();
+                interrupted.initCause(e);
+                throw interrupted;
+            }
+            throw e;
+        }
     }
 
     /** A duration for messages: "2.5 s", "300 ms". */

@@ -1,17 +1,18 @@
 package io.halfopen.agent.limit;
 
 import io.halfopen.agent.jdk.JdkInternals;
+import io.halfopen.jdk.BlockingConnect;
 import io.halfopen.limiter.HalfOpenLimiter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.SocketException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code java.net.Socket} connects, through the JDK's platform implementation {@code sun.nio.ch.NioSocketImpl}
  * (every plain {@code Socket}, and the SOCKS and HTTP-proxy sockets that delegate to it): each is one
- * {@link BlockingConnect} that runs the original {@code connect(remote, millis)} once a slot is held.
+ * limiter-jdk's {@link BlockingConnect} (the same rules as {@code HalfOpenSocketFactory}'s sockets) that runs the
+ * original {@code connect(remote, millis)} once a slot is held.
  * Thread-safe.
  */
 final class SocketConnects {
@@ -34,18 +35,10 @@ final class SocketConnects {
         if (isa.isUnresolved()) {
             return false; // UnknownHostException from the JDK
         }
-        final BlockingConnect connect = new BlockingConnect(limiter, isa, () -> calls.close(impl),
-                message -> {
-                    try {
-                        calls.close(impl);
-                    } catch (final IOException ignored) {
-                        // the socket is closed or closing either way
-                    }
-                    return new SocketException(message);
-                });
+        final BlockingConnect connect = new BlockingConnect(limiter, isa, () -> calls.close(impl));
         inFlight.put(impl, connect);
         try {
-            connect.run(millis, ms -> Bypass.run(impl, m -> calls.connect(impl, remote, m), ms));
+            Outcomes.run(connect, millis, ms -> Bypass.run(impl, m -> calls.connect(impl, remote, m), ms), false);
         } catch (final IOException e) {
             closeQuietly(impl); // as the JDK's connect does on any failure (a no-op if the JDK already closed it)
             throw e;

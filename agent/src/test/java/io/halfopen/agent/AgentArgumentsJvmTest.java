@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.Hello;
 import io.halfopen.agent.programs.SocketStorm;
+import io.halfopen.testkit.LoopbackPeers;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,19 +22,18 @@ class AgentArgumentsJvmTest {
 
     @Test
     void aBadArgumentLeavesTheApplicationRunningUnthrottledAndSaysWhy() throws Exception {
-        KernelTrace.assumeAvailable();
         try (LoopbackPeers peers = new LoopbackPeers()) {
             final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(Set.of(drop.getPort()),
+            final Judged<ChildJvm.Result> run = Judged.run(List.of(drop),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("maxHalfOpen=zero")), SocketStorm.class,
                             Duration.ofSeconds(60), "1000", SocketStormJvmTest.target(drop, 20)));
             final ChildJvm.Result child = run.result();
-            System.out.println("bad argument: " + run.verdict().describe() + "; " + child.result());
+            System.out.println("bad argument: " + run.verdict().summary() + "; " + child.result());
             assertEquals(0, child.exit(), child::toString);
             assertTrue(child.stderr().contains("halfopen agent: bad option: maxHalfOpen=zero must be a whole number"
                     + " of at least 1. The agent does nothing: this JVM's connects are not limited"), child::toString);
             assertEquals(20, child.count("SocketTimeoutException"), child::toString);
-            assertEquals(20, run.verdict().peak(), () -> "unthrottled: all 20 at once; " + run.verdict().describe());
+            assertEquals(20, run.verdict().peak(), () -> "unthrottled: all 20 at once; " + run.verdict().summary());
         }
     }
 

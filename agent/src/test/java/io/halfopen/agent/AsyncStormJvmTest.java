@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.AsyncStorm;
+import io.halfopen.testkit.LoopbackPeers;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -16,24 +16,19 @@ class AsyncStormJvmTest {
 
     private static final int LIMIT = 10;
 
-    @BeforeAll
-    static void traceAvailable() {
-        KernelTrace.assumeAvailable();
-    }
-
     @Test
     void heldAsyncConnectsKeepTheKernelAtTheLimitAndAllComplete() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final LoopbackPeers.Trio trio = peers.trio();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
+            final Trio trio = Trio.of(peers);
+            final Judged<ChildJvm.Result> run = Judged.run(trio.peers(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), AsyncStorm.class,
                             Duration.ofSeconds(60), trio.storm(150, 30, 20)));
             final ChildJvm.Result child = run.result();
-            System.out.println("AsynchronousSocketChannel storm with the agent: " + run.verdict().describe() + "; "
+            System.out.println("AsynchronousSocketChannel storm with the agent: " + run.verdict().summary(LIMIT) + "; "
                     + child.result() + " in " + child.took().toMillis() + " ms");
             assertEquals(0, child.exit(), child::toString);
-            assertTrue(run.verdict().peak() <= LIMIT, run.verdict()::describe);
-            assertEquals(LIMIT, run.verdict().peak(), run.verdict()::describe);
+            run.verdict().assertNeverAbove(LIMIT);
+            run.verdict().assertReached(LIMIT);
             assertEquals(200, child.count("total"), child::toString);
             assertEquals(0, child.count("hung"), child::toString);
             assertEquals(150, child.count("established"), child::toString);

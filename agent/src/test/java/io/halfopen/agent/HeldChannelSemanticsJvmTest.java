@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.HeldChannelSemantics;
+import io.halfopen.testkit.LoopbackPeers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.NettyStorm;
+import io.halfopen.testkit.LoopbackPeers;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -20,26 +20,21 @@ class NettyStormJvmTest {
 
     private static final int LIMIT = 10;
 
-    @BeforeAll
-    static void traceAvailable() {
-        KernelTrace.assumeAvailable();
-    }
-
     @Test
     void heldConnectsKeepTheKernelAtTheLimitWithoutAConnectTimeout() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final LoopbackPeers.Trio trio = peers.trio();
+            final Trio trio = Trio.of(peers);
             // no Netty connect timeout: only the agent's half-open timeout ends the dropped connects
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
+            final Judged<ChildJvm.Result> run = Judged.run(trio.peers(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=500ms")), NettyStorm.class,
                             Duration.ofSeconds(60), trio.storm(150, 30, 20, "0")));
             final ChildJvm.Result child = run.result();
-            System.out.println("netty storm with the agent (" + trio + "): " + run.verdict().describe() + "; "
+            System.out.println("netty storm with the agent (" + trio + "): " + run.verdict().summary(LIMIT) + "; "
                     + child.result()
                     + " in " + child.took().toMillis() + " ms");
             assertEquals(0, child.exit(), child::toString);
-            assertTrue(run.verdict().peak() <= LIMIT, run.verdict()::describe);
-            assertEquals(LIMIT, run.verdict().peak(), run.verdict()::describe);
+            run.verdict().assertNeverAbove(LIMIT);
+            run.verdict().assertReached(LIMIT);
             assertEquals(200, child.count("total"), child::toString);
             assertEquals(0, child.count("hung"), child::toString);
             assertEquals(150, child.count("established"), child::toString);
@@ -52,14 +47,14 @@ class NettyStormJvmTest {
     @Test
     void withoutTheAgentTheSameClientExceedsTheLimit() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final LoopbackPeers.Trio trio = peers.trio();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
+            final Trio trio = Trio.of(peers);
+            final Judged<ChildJvm.Result> run = Judged.run(trio.peers(),
                     () -> ChildJvm.run(List.of(), NettyStorm.class, Duration.ofSeconds(60),
                             trio.storm(150, 30, 20, "1500")));
-            System.out.println("netty storm without the agent (control): " + run.verdict().describe() + "; "
+            System.out.println("netty storm without the agent (control): " + run.verdict().summary(LIMIT) + "; "
                     + run.result().result());
             assertEquals(0, run.result().exit(), run.result()::toString);
-            assertTrue(run.verdict().peak() > LIMIT, run.verdict()::describe);
+            assertTrue(run.verdict().peak() > LIMIT, () -> run.verdict().summary(LIMIT));
         }
     }
 }

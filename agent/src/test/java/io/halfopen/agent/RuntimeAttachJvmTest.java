@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.AttachTarget;
+import io.halfopen.testkit.LoopbackPeers;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -22,11 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("child-jvm")
 class RuntimeAttachJvmTest {
-
-    @BeforeAll
-    static void traceAvailable() {
-        KernelTrace.assumeAvailable();
-    }
 
     @Test
     void anAgentAttachedToARunningJvmLimitsItsNextStorm() throws Exception {
@@ -47,18 +41,19 @@ class RuntimeAttachJvmTest {
                 final String attachOutput = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(attach.waitFor(60, TimeUnit.SECONDS), attachOutput);
                 assertEquals(0, attach.exitValue(), attachOutput);
-                final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(
-                        Set.of(accept.getPort(), refuse.getPort(), drop.getPort()), () -> {
+                final Judged<ChildJvm.Result> run = Judged.run(
+                        List.of(accept, refuse, drop), () -> {
                             child.send("GO");
                             return child.await(Duration.ofSeconds(60));
                         });
                 final ChildJvm.Result result = run.result();
-                System.out.println("attached at run time: " + attachOutput.trim() + "; " + run.verdict().describe()
+                System.out.println("attached at run time: " + attachOutput.trim() + "; " + run.verdict().summary(10)
                         + "; " + result.result());
                 assertEquals(0, result.exit(), result::toString);
                 assertTrue(result.stderr().contains("halfopen agent: attached; outbound TCP connects of this JVM go"
                         + " through one limiter"), result::toString);
-                assertEquals(10, run.verdict().peak(), run.verdict()::describe);
+                run.verdict().assertNeverAbove(10);
+                run.verdict().assertReached(10);
                 assertEquals(150, result.count("established"), result::toString);
                 assertEquals(200, result.count("total"), result::toString);
             }

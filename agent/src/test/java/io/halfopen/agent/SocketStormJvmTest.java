@@ -4,16 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.SocketStorm;
+import io.halfopen.testkit.LoopbackPeers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import jdk.jfr.consumer.RecordedEvent;
-import jdk.jfr.consumer.RecordingFile;
 
 /**
  * A plain {@code Socket} connect storm from 200 threads, in a child JVM that knows nothing of halfopen, against
@@ -24,13 +24,8 @@ class SocketStormJvmTest {
 
     private static final int LIMIT = 10;
 
-    @BeforeAll
-    static void traceAvailable() {
-        KernelTrace.assumeAvailable();
-    }
-
     static String target(final InetSocketAddress peer, final int count) {
-        return LoopbackPeers.target(peer, count);
+        return Trio.target(peer, count);
     }
 
     @Test
@@ -38,17 +33,16 @@ class SocketStormJvmTest {
             throws Exception {
         final Path recording = dir.resolve("storm.jfr");
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final LoopbackPeers.Trio trio = peers.trio();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
+            final Trio trio = Trio.of(peers);
+            final Judged<ChildJvm.Result> run = Judged.run(trio.peers(),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("profile=XP_PRO_SP2,halfOpenTimeout=500ms"),
                             "-XX:StartFlightRecording=filename=" + recording + ",settings=profile"),
                             SocketStorm.class, Duration.ofSeconds(60), trio.storm(150, 30, 20, "3000")));
             final ChildJvm.Result child = run.result();
-            System.out.println("socket storm with the agent: " + run.verdict().describe() + "; " + child.result());
+            System.out.println("socket storm with the agent: " + run.verdict().summary(LIMIT) + "; " + child.result());
             assertEquals(0, child.exit(), child::toString);
-            assertTrue(run.verdict().peak() <= LIMIT, () -> "more than " + LIMIT + " in SYN_SENT: "
-                    + run.verdict().describe());
-            assertEquals(LIMIT, run.verdict().peak(), () -> "the storm must reach the limit: " + run.verdict().describe());
+            run.verdict().assertNeverAbove(LIMIT);
+            run.verdict().assertReached(LIMIT);
             assertEquals(200, child.count("total"), child::toString);
             assertEquals(150, child.count("established"), child::toString);
             assertEquals(30, child.count("ConnectException"), child::toString);
@@ -66,15 +60,15 @@ class SocketStormJvmTest {
     @Test
     void withoutTheAgentTheSameStormExceedsTheLimit() throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
-            final LoopbackPeers.Trio trio = peers.trio();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(trio.ports(),
+            final Trio trio = Trio.of(peers);
+            final Judged<ChildJvm.Result> run = Judged.run(trio.peers(),
                     () -> ChildJvm.run(List.of(), SocketStorm.class, Duration.ofSeconds(60),
                             trio.storm(150, 30, 20, "3000")));
-            System.out.println("socket storm without the agent (control): " + run.verdict().describe() + "; "
+            System.out.println("socket storm without the agent (control): " + run.verdict().summary(LIMIT) + "; "
                     + run.result().result());
             assertEquals(0, run.result().exit(), run.result()::toString);
             assertTrue(run.verdict().peak() > LIMIT, () -> "the control must exceed the limit: "
-                    + run.verdict().describe());
+                    + run.verdict().summary(LIMIT));
         }
     }
 }

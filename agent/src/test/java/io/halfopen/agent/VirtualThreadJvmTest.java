@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.agent.programs.VirtualThreadStorm;
+import io.halfopen.testkit.LoopbackPeers;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Assumptions;
@@ -27,12 +27,11 @@ class VirtualThreadJvmTest {
     @Test
     void virtualThreadsWaitingForASlotAreNeverPinned(@TempDir final Path dir) throws Exception {
         Assumptions.assumeTrue(Runtime.version().feature() >= 21, "virtual threads need JDK 21 or later");
-        KernelTrace.assumeAvailable();
         final Path recording = dir.resolve("virtual.jfr");
         try (LoopbackPeers peers = new LoopbackPeers()) {
             final InetSocketAddress accept = peers.accepting();
             final InetSocketAddress drop = peers.dropping();
-            final KernelTrace.Judged<ChildJvm.Result> run = KernelTrace.judge(Set.of(accept.getPort(), drop.getPort()),
+            final Judged<ChildJvm.Result> run = Judged.run(List.of(accept, drop),
                     () -> ChildJvm.run(List.of(ChildJvm.javaagent("halfOpenTimeout=300ms"),
                             "-XX:StartFlightRecording=filename=" + recording + ",settings=profile"),
                             VirtualThreadStorm.class, Duration.ofSeconds(90), "10000",
@@ -41,10 +40,11 @@ class VirtualThreadJvmTest {
             final List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
             final long pinned = events.stream()
                     .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned")).count();
-            System.out.println("virtual threads with the agent: " + run.verdict().describe() + "; " + child.result()
+            System.out.println("virtual threads with the agent: " + run.verdict().summary(10) + "; " + child.result()
                     + "; JFR jdk.VirtualThreadPinned events: " + pinned);
             assertEquals(0, child.exit(), child::toString);
-            assertEquals(10, run.verdict().peak(), run.verdict()::describe);
+            run.verdict().assertNeverAbove(10);
+            run.verdict().assertReached(10);
             assertEquals(2000, child.count("total"), child::toString);
             assertEquals(1960, child.count("established"), child::toString);
             assertEquals(0, pinned, "virtual threads pinned while waiting for a slot");

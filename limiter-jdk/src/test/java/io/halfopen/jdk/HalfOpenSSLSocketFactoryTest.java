@@ -10,6 +10,7 @@ import com.icegreen.greenmail.util.DummySSLServerSocketFactory;
 import com.icegreen.greenmail.util.DummySSLSocketFactory;
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.testkit.LoopbackPeers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 class HalfOpenSSLSocketFactoryTest {
 
     private final LoopbackPeers peers = new LoopbackPeers();
+    private final LocalServers servers = new LocalServers();
     private final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("tls").maxHalfOpen(1)
             .halfOpenTimeout(Duration.ofSeconds(30)).build();
     private final SSLSocketFactory trustAll = new DummySSLSocketFactory();
@@ -41,12 +43,12 @@ class HalfOpenSSLSocketFactoryTest {
 
     @BeforeEach
     void startTlsEcho() throws IOException {
-        final SSLServerSocket server = (SSLServerSocket) peers.keep(new DummySSLServerSocketFactory()
+        final SSLServerSocket server = (SSLServerSocket) servers.keep(new DummySSLServerSocketFactory()
                 .createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
         final Thread acceptor = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
-                    final Socket s = peers.keep(server.accept());
+                    final Socket s = servers.keep(server.accept());
                     final Thread echo = new Thread(() -> {
                         try (InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
                             in.transferTo(out);
@@ -68,6 +70,7 @@ class HalfOpenSSLSocketFactoryTest {
 
     @AfterEach
     void stop() {
+        servers.close();
         peers.close();
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.testkit.LoopbackPeers;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

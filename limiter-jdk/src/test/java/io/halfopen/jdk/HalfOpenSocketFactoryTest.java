@@ -13,6 +13,7 @@ import io.halfopen.limiter.LimiterClosedException;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.limiter.QueueFullException;
 import io.halfopen.limiter.QueueTimeoutException;
+import io.halfopen.testkit.LoopbackPeers;
 import io.halfopen.time.VirtualClock;
 import java.io.IOException;
 import java.net.ConnectException;

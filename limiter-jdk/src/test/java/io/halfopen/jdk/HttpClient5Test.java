@@ -10,6 +10,7 @@ import io.halfopen.jdk.httpclient5.HalfOpenConnectionManagerBuilder;
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.testkit.LoopbackPeers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -94,19 +95,19 @@ class HttpClient5Test {
         final InetSocketAddress live = server.getAddress();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
         final InetSocketAddress refusing = peers.refusing();
-        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
-        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
-        TracePorts.print("HttpClient5Test.storm", live, dropping, refusing);
+        final List<InetSocketAddress> stormPeers = Storm.peers(live, dropping, refusing);
         final int liveCount = 30;
         final int droppingCount = 12;
         final int refusingCount = 6;
+        final Storm.Outcome storm;
         try (CloseableHttpClient client = client(limiter, Duration.ofSeconds(10))) {
-            final List<Object> outcomes = Storm.fire("httpclient5-caller", liveCount + droppingCount + refusingCount,
+            storm = Storm.fire("HttpClient5Test.storm", stormPeers, liveCount + droppingCount + refusingCount,
                     i -> {
                         final InetSocketAddress target = i < liveCount ? live
                                 : i < liveCount + droppingCount ? dropping.get(i % 2) : refusing;
                         return () -> get(client, target);
                     });
+            final List<Object> outcomes = storm.results();
             for (int i = 0; i < outcomes.size(); i++) {
                 final Object outcome = outcomes.get(i);
                 if (i < liveCount) {
@@ -122,6 +123,7 @@ class HttpClient5Test {
         }
         final LimiterStats stats = limiter.stats();
         System.out.println("HttpClient5Test storm: " + stats);
+        Storm.assertKernelKeptAndReached(storm.kernel(), LIMIT);
         assertEquals(LIMIT, stats.peakHalfOpen(), stats::toString);
         assertEquals(liveCount, stats.established(), stats::toString);
         assertEquals(droppingCount, stats.timedOut(), stats::toString);

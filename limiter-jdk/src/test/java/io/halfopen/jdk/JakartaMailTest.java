@@ -13,6 +13,7 @@ import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.HalfOpenTimeoutException;
 import io.halfopen.limiter.LimiterClosedException;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.testkit.LoopbackPeers;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -129,12 +130,11 @@ class JakartaMailTest {
         final int liveCount = 24;
         final int droppingCount = 9;
         final int refusingCount = 6;
-        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
-        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
-        TracePorts.print("JakartaMailTest.storm", live, dropping, refusing);
+        final List<InetSocketAddress> stormPeers = Storm.peers(live, dropping, refusing);
 
         final List<String> kinds = new ArrayList<>();
-        final List<Object> sends = Storm.fire("sender", liveCount + droppingCount + refusingCount, i -> {
+        final Storm.Outcome storm = Storm.fire("JakartaMailTest.storm", stormPeers,
+                liveCount + droppingCount + refusingCount, i -> {
             final InetSocketAddress host = i < liveCount ? live
                     : i < liveCount + droppingCount ? dropping.get(i % dropping.size())
                     : refusing.get(i % refusing.size());
@@ -144,6 +144,7 @@ class JakartaMailTest {
                 return null;
             };
         });
+        final List<Object> sends = storm.results();
         final List<String> wrong = new ArrayList<>();
         for (int i = 0; i < sends.size(); i++) {
             final Throwable outcome = (Throwable) sends.get(i);
@@ -168,6 +169,7 @@ class JakartaMailTest {
 
         final LimiterStats stats = limiter.stats();
         System.out.println("JakartaMailTest storm: " + stats);
+        Storm.assertKernelKeptAndReached(storm.kernel(), LIMIT);
         assertEquals(LIMIT, stats.peakHalfOpen(), () -> "the storm must reach the limit and never pass it: " + stats);
         assertEquals(liveCount, stats.established(), stats::toString);
         assertEquals(droppingCount, stats.timedOut(), stats::toString);

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.testkit.KernelJudge;
+import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.testkit.SynSentWatch;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -32,17 +35,19 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Many threads through one {@link HalfOpenSocketFactory}: 200 platform threads, and 10,000 virtual threads
  * (JDK 21 and later; CI runs it on JDK 25) under a JFR recording that must hold no {@code jdk.VirtualThreadPinned}.
- * Every connect ends with the outcome its peer calls for, the limit is reached and never passed (the limiter's
- * peak; the kernel's is traced by hand until the testkit's judge lands), and the limiter drains to zero.
+ * Every connect ends with the outcome its peer calls for, the limit is reached and never passed (by the limiter's
+ * peak and by the kernel's, judged by testkit's {@code KernelJudge}), and the limiter drains to zero.
  */
 class ManyThreadsTest {
 
     private static final int LIMIT = 10;
 
     private final LoopbackPeers peers = new LoopbackPeers();
+    private final LocalServers servers = new LocalServers();
 
     @AfterEach
     void closePeers() {
+        servers.close();
         peers.close();
     }
 
@@ -103,9 +108,8 @@ class ManyThreadsTest {
         final InetSocketAddress accepting = peers.accepting();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
         final InetSocketAddress refusing = peers.refusing();
-        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
-        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
-        TracePorts.print("ManyThreadsTest.platform", accepting, dropping, refusing);
+        final SynSentWatch kernel = KernelJudge.watcher().label("ManyThreadsTest.platform")
+                .watch(Storm.peers(accepting, dropping, refusing));
         final int total = 200;
         final Tally tally = new Tally();
         final CountDownLatch go = new CountDownLatch(1);
@@ -125,9 +129,12 @@ class ManyThreadsTest {
             threads.add(t);
         }
         go.countDown();
-        for (final Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(60));
-            assertTrue(!t.isAlive(), t.getName() + " never ended");
+        try (kernel) {
+            for (final Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(60));
+                assertTrue(!t.isAlive(), t.getName() + " never ended");
+            }
+            Storm.assertKernelKeptAndReached(kernel.stop(), LIMIT);
         }
         assertStorm(limiter, tally, total, 20, 20);
     }
@@ -155,12 +162,9 @@ class ManyThreadsTest {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("virtual").maxHalfOpen(LIMIT)
                 .halfOpenTimeout(Duration.ofSeconds(2)).build();
         final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(limiter);
-        final InetSocketAddress accepting = peers.acceptingAndClosing();
+        final InetSocketAddress accepting = servers.acceptingAndClosing();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
         final InetSocketAddress refusing = peers.refusing();
-        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
-        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
-        TracePorts.print("ManyThreadsTest.virtual", accepting, dropping, refusing);
         final int total = 10_000;
         final Tally tally = new Tally();
         final Path jfr = dir.resolve("storm.jfr");
@@ -173,7 +177,8 @@ class ManyThreadsTest {
             virtual.submit(() -> null).get(10, TimeUnit.SECONDS); // JFR's event writer initializes here, once
             final CountDownLatch go = new CountDownLatch(1);
             final List<Future<?>> tasks = new ArrayList<>();
-            try {
+            try (SynSentWatch kernel = KernelJudge.watcher().label("ManyThreadsTest.virtual").samplerBeside(false)
+                    .watch(Storm.peers(accepting, dropping, refusing))) {
                 for (int i = 0; i < total; i++) {
                     final InetSocketAddress peer = peerFor(i, total, accepting, dropping, 20, refusing, 50);
                     tasks.add(virtual.submit(() -> {
@@ -186,6 +191,7 @@ class ManyThreadsTest {
                 for (final Future<?> task : tasks) {
                     task.get(120, TimeUnit.SECONDS);
                 }
+                Storm.assertKernelKeptAndReached(kernel.stop(), LIMIT);
             } finally {
                 virtual.shutdownNow();
             }

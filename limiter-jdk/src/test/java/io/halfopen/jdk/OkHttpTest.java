@@ -10,6 +10,7 @@ import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.HalfOpenTimeoutException;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.testkit.LoopbackPeers;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -85,17 +86,17 @@ class OkHttpTest {
         final InetSocketAddress live = server.getSocketAddress();
         final List<InetSocketAddress> dropping = List.of(peers.dropping(), peers.dropping());
         final InetSocketAddress refusing = peers.refusing();
-        // NOT YET KERNEL-JUDGED IN THE TEST: until the testkit's KernelJudge is on main, this storm asserts the
-        // limiter's own counters and its kernel peak is traced by hand (TracePorts, syn-sent-trace -k).
-        TracePorts.print("OkHttpTest.storm", live, dropping, refusing);
+        final List<InetSocketAddress> stormPeers = Storm.peers(live, dropping, refusing);
         final int liveCount = 30;
         final int droppingCount = 12;
         final int refusingCount = 6;
-        final List<Object> outcomes = Storm.fire("okhttp-caller", liveCount + droppingCount + refusingCount, i -> {
+        final Storm.Outcome storm = Storm.fire("OkHttpTest.storm", stormPeers,
+                liveCount + droppingCount + refusingCount, i -> {
             final String target = i < liveCount ? url(live)
                     : i < liveCount + droppingCount ? url(dropping.get(i % 2)) : url(refusing);
             return () -> get(client, target);
         });
+        final List<Object> outcomes = storm.results();
         for (int i = 0; i < outcomes.size(); i++) {
             final Object outcome = outcomes.get(i);
             if (i < liveCount) {
@@ -109,6 +110,7 @@ class OkHttpTest {
         }
         final LimiterStats stats = limiter.stats();
         System.out.println("OkHttpTest storm: " + stats);
+        Storm.assertKernelKeptAndReached(storm.kernel(), LIMIT);
         assertEquals(LIMIT, stats.peakHalfOpen(), stats::toString);
         assertEquals(liveCount, stats.established(), stats::toString);
         assertEquals(droppingCount, stats.timedOut(), stats::toString);

@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Where the agent's messages go: {@code System.Logger} (the default, so they land wherever the application
@@ -23,8 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * there, never on the caller's thread: the caller is often inside a JDK connect, and the application's logging
  * framework may itself open sockets (a socket appender) or take locks; writing from our own thread keeps it
  * out of the connect path. A full queue drops the record and counts it; the next record written says how many
- * were dropped. A shutdown hook writes what is still queued to stderr or the file (never to
- * {@code System.Logger}, whose handlers may be shut down by then).
+ * were dropped. Once the JVM is exiting nothing more goes to {@code System.Logger}, whose handlers shut down with
+ * it (java.util.logging's own shutdown hook closes them, and a record published after that is lost without a
+ * word): a shutdown hook writes what is still queued to stderr (or the file), and the writer thread, which
+ * writes each record under the same lock and first asks whether the JVM is exiting, sends any record it still
+ * takes there too. (Seen before: a child JVM that exited a few seconds after start, on a loaded machine, lost
+ * the refusals it had logged, because the writer took them from the queue and handed them to the closed
+ * handlers while the hook drained an empty queue.) Only a record handed to {@code System.Logger} in the
+ * microseconds between that question and the JVM's exit can still be lost. The hook waits at most a second for
+ * a record being written, so a blocked logging framework cannot hold up the exit.
  *
  * <p>Thread-safe.
  */
@@ -40,6 +49,17 @@ public final class AgentLog {
     private static final AtomicLong DROPPED = new AtomicLong();
     private static volatile Sink sink = new LoggerSink();
     private static volatile Thread writer;
+    /** Held while one record is written, by the writer thread and by the exit hook's drain. */
+    private static final ReentrantLock WRITING = new ReentrantLock();
+    /**
+     * Set by the exit hook: from then on records go to stderr or the file. The hook waits at most
+     * {@link #EXIT_WAIT_MILLIS} for a record being written (an application's logging framework could block),
+     * so that it can never hold up the JVM's exit for longer.
+     */
+    private static volatile boolean exiting;
+    private static final long EXIT_WAIT_MILLIS = 1000;
+    /** Never started: registering it fails once the JVM has begun to exit. */
+    private static final Thread EXIT_PROBE = new Thread(() -> { }, "halfopen-agent-exit-probe");
 
     private AgentLog() {
     }
@@ -132,24 +152,59 @@ public final class AgentLog {
     }
 
     private static void drainAtExit() {
-        final Sink current = sink;
-        final Sink out = current instanceof LoggerSink ? new StreamSink(System.err) : current;
-        Entry e;
-        while ((e = QUEUE.poll()) != null) {
-            out.write(e);
+        exiting = true;
+        boolean locked = false;
+        try {
+            locked = WRITING.tryLock(EXIT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (final InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
+        try {
+            final Sink out = target();
+            Entry e;
+            while ((e = QUEUE.poll()) != null) {
+                out.write(e);
+            }
+        } finally {
+            if (locked) {
+                WRITING.unlock();
+            }
+        }
+    }
+
+    /** The sink to write to now: stderr instead of {@code System.Logger} once the JVM is exiting. */
+    private static Sink target() {
+        final Sink current = sink;
+        return current instanceof LoggerSink && (exiting || jvmExiting()) ? new StreamSink(System.err) : current;
+    }
+
+    /** Whether the JVM has begun to run its shutdown hooks (then no hook can be added). Under WRITING. */
+    private static boolean jvmExiting() {
+        try {
+            Runtime.getRuntime().addShutdownHook(EXIT_PROBE);
+        } catch (final IllegalStateException shuttingDown) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(EXIT_PROBE);
+        return false;
     }
 
     private static void writeLoop() {
         while (true) {
             try {
                 final Entry e = QUEUE.take();
-                final long dropped = DROPPED.getAndSet(0);
-                if (dropped > 0) {
-                    sink.write(new Entry(Level.WARNING, AGENT_LOGGER, dropped + " log records were dropped (the"
-                            + " agent's log queue of " + CAPACITY + " was full)", null, Instant.now()));
+                WRITING.lock();
+                try {
+                    final Sink out = target();
+                    final long dropped = DROPPED.getAndSet(0);
+                    if (dropped > 0) {
+                        out.write(new Entry(Level.WARNING, AGENT_LOGGER, dropped + " log records were dropped (the"
+                                + " agent's log queue of " + CAPACITY + " was full)", null, Instant.now()));
+                    }
+                    out.write(e);
+                } finally {
+                    WRITING.unlock();
                 }
-                sink.write(e);
             } catch (final InterruptedException stop) {
                 return;
             } catch (final Throwable t) {

@@ -50,9 +50,15 @@ class JakartaMailTest {
 
     @BeforeEach
     void startMx() {
-        mx = new GreenMail(new ServerSetup[] {
+        final ServerSetup[] setups = {
             new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP),
-            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)});
+            new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTPS)};
+        for (final ServerSetup setup : setups) {
+            // GreenMail's default of 2 s is too short for SMTPS on a loaded 2-core machine: "Could not start mail
+            // server smtps:127.0.0.1:0" at load 13. It only bounds the wait for the server thread to listen.
+            setup.setServerStartupTimeout(30_000);
+        }
+        mx = new GreenMail(setups);
         mx.start();
     }
 

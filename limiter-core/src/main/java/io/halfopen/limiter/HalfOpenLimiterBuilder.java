@@ -2,6 +2,7 @@ package io.halfopen.limiter;
 
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.FirstContacts;
 import io.halfopen.policy.PolicyContext;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
@@ -283,11 +284,12 @@ public final class HalfOpenLimiterBuilder {
      */
     public HalfOpenLimiter build() {
         checkOneClock();
-        final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler)),
-                () -> "policy " + policy.name() + " returned a null gate");
         final LimiterCounters counters = new LimiterCounters();
         final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
                 counters);
+        final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
+                events::policyEvent, new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
+                () -> "policy " + policy.name() + " returned a null gate");
         return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
                 halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,
                 counters, events, new WaitingRoom(maxQueued, events, counters)));

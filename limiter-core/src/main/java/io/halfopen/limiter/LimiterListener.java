@@ -1,9 +1,10 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.PolicyEvent;
 import java.time.Duration;
 
 /**
- * Observes a limiter: its event 4226 and the end of every attempt. For metrics and logs.
+ * Observes a limiter: its event 4226, its policy's events and the end of every attempt. For metrics and logs.
  *
  * <p>Callbacks run on the thread that caused them (the one that queued an attempt, reported an outcome or
  * ran a timer), never under a lock and never on the semaphore's fast path. They must be quick and must not
@@ -17,6 +18,16 @@ public interface LimiterListener {
      * @param event what happened
      */
     default void limitReached(final LimitReached event) {
+    }
+
+    /**
+     * The admission policy made a decision worth an operator's attention (a scan detector concluded that this
+     * host scans, a destination was marked dead): see {@link PolicyEvent}. The limiter also logs it at WARN.
+     * Runs on the thread that made the decision (an attempt's end, a policy's timer).
+     *
+     * @param event what the policy decided, and why
+     */
+    default void policyEvent(final PolicyEvent event) {
     }
 
     /**

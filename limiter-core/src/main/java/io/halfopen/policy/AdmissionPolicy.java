@@ -55,4 +55,47 @@ public interface AdmissionPolicy {
     static AdmissionPolicy unlimited() {
         return UnlimitedPolicy.INSTANCE;
     }
+
+    /**
+     * Returns dead-destination fast fail (beyond XP), with its defaults: after 3 half-open timeouts or ICMP
+     * unreachables to one destination within 2 minutes, attempts to it fail at once for 5 minutes; the rest go
+     * to XP's cap of 10. Change a parameter with the {@code with} methods, the cap with
+     * {@link DeadDestinationPolicy#within}.
+     *
+     * @return the policy
+     */
+    static DeadDestinationPolicy deadDestination() {
+        return DeadDestinationPolicy.defaults();
+    }
+
+    /**
+     * Returns failure-rate limiting (after Chen and Tang, ICDCS 2004), with its defaults: at most one failed
+     * first contact a second after a burst of 10, within XP's cap of 10.
+     *
+     * @return the policy
+     */
+    static FailureRatePolicy failureRate() {
+        return FailureRatePolicy.defaults();
+    }
+
+    /**
+     * Returns credit-based connection rate limiting (Schechter, Jung and Berger, RAID 2004), with the paper's
+     * balance rules, within XP's cap of 10.
+     *
+     * @return the policy
+     */
+    static CreditBasedPolicy creditBased() {
+        return CreditBasedPolicy.defaults();
+    }
+
+    /**
+     * Returns the threshold random walk (Jung, Paxson, Berger and Balakrishnan, IEEE S&amp;P 2004) with the
+     * paper's test (θ0 0.8, θ1 0.2, detection 0.99, false positives 0.01); once it says "scanner", first
+     * contacts are held for 10 minutes. Within XP's cap of 10.
+     *
+     * @return the policy
+     */
+    static ThresholdRandomWalkPolicy thresholdRandomWalk() {
+        return ThresholdRandomWalkPolicy.defaults();
+    }
 }

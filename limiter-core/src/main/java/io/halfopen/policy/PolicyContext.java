@@ -12,22 +12,36 @@ import java.util.Objects;
  * <p>A gate reads time only from {@link #ticker()} (never {@link System#nanoTime()} or the wall clock) and
  * runs deferred work only on {@link #scheduler()} (never a thread or executor of its own). Timer tasks run on
  * the scheduler's thread (the caller of {@code VirtualClock.advance} in virtual time) and may offer slots from
- * there. Immutable.
+ * there. Gates report events of their own rule ({@link PolicyEvent}) to {@link #listener()}, outside their
+ * locks. Immutable.
  */
 public final class PolicyContext {
 
     private final Ticker ticker;
     private final Scheduler scheduler;
+    private final PolicyListener listener;
+
+    /**
+     * Creates a context whose policy events go nowhere.
+     *
+     * @param ticker    the clock
+     * @param scheduler the scheduler, on the same clock
+     */
+    public PolicyContext(final Ticker ticker, final Scheduler scheduler) {
+        this(ticker, scheduler, PolicyListener.NONE);
+    }
 
     /**
      * Creates a context.
      *
      * @param ticker    the clock
      * @param scheduler the scheduler, on the same clock
+     * @param listener  receives the gate's {@link PolicyEvent}s
      */
-    public PolicyContext(final Ticker ticker, final Scheduler scheduler) {
+    public PolicyContext(final Ticker ticker, final Scheduler scheduler, final PolicyListener listener) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.listener = Objects.requireNonNull(listener, "listener");
     }
 
     /**
@@ -46,5 +60,14 @@ public final class PolicyContext {
      */
     public Scheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * Returns where the gate reports its {@link PolicyEvent}s.
+     *
+     * @return the listener
+     */
+    public PolicyListener listener() {
+        return listener;
     }
 }

@@ -4,6 +4,7 @@ import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
 import io.halfopen.policy.FirstContacts;
 import io.halfopen.policy.PolicyContext;
+import io.halfopen.policy.PolicyRegistry;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
@@ -115,6 +116,23 @@ public final class HalfOpenLimiterBuilder {
     public HalfOpenLimiterBuilder policy(final AdmissionPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         setPolicy(policy, "policy", "policy(" + policy.name() + ")");
+        return this;
+    }
+
+    /**
+     * Sets the admission policy by name, in the syntax of {@link PolicyRegistry}, such as
+     * {@code "williamson(workingSet=5, release=1s)"} or {@code "perDestination(k=2, within=halfOpenCap(10))"}:
+     * for a configuration file; the same as {@code policy(PolicyRegistry.builtIn().parse(policy))}.
+     *
+     * @param policy the policy in text
+     * @return this builder
+     * @throws io.halfopen.policy.PolicySyntaxException if the text is wrong (the message says what and where)
+     * @throws IllegalStateException if the policy was already set
+     */
+    public HalfOpenLimiterBuilder policy(final String policy) {
+        Objects.requireNonNull(policy, "policy");
+        final AdmissionPolicy parsed = PolicyRegistry.builtIn().parse(policy);
+        setPolicy(parsed, "policy", "policy(\"" + policy + "\")");
         return this;
     }
 
@@ -288,7 +306,7 @@ public final class HalfOpenLimiterBuilder {
         final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
                 counters);
         final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
-                events::policyEvent, new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
+                new PolicyEventRelay(name, listeners), new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
                 () -> "policy " + policy.name() + " returned a null gate");
         return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
                 halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,

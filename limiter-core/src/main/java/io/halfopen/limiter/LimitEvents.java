@@ -1,6 +1,5 @@
 package io.halfopen.limiter;
 
-import io.halfopen.policy.PolicyEvent;
 import io.halfopen.time.Ticker;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -11,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the limiter tells the world: event 4226 (how often, by {@link LimitEventMode}; the WARN log line; the
  * JFR event; the listeners' {@code limitReached}) and the end of every attempt (the listeners'
- * {@code attemptEnded}) and the policy's events (a WARN line, the listeners' {@code policyEvent}). A listener that throws is logged and never disturbs the attempt.
+ * {@code attemptEnded}). A listener that throws is logged and never disturbs the attempt.
  *
  * <p>Thread-safe: immutable apart from the counter it increments; callbacks run on the calling thread.
  */
@@ -64,19 +63,6 @@ final class LimitEvents {
                 } catch (final Throwable t) {
                     LOG.error("LimiterListener.limitReached threw", t);
                 }
-            }
-        }
-    }
-
-    /** The policy raised an event: logs it and tells the listeners. The gate calls it outside its locks. */
-    void policyEvent(final PolicyEvent event) {
-        LOG.warn("halfopen limiter '{}': policy {} says {}: {} [remote {}]", limiterName, event.policy(),
-                event.kind(), event.message(), event.remote());
-        for (final LimiterListener listener : listeners) {
-            try {
-                listener.policyEvent(event);
-            } catch (final Throwable t) {
-                LOG.error("LimiterListener.policyEvent threw", t);
             }
         }
     }

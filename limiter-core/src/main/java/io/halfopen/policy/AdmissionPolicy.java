@@ -37,6 +37,19 @@ public interface AdmissionPolicy {
     AdmissionGate newGate(PolicyContext context);
 
     /**
+     * Returns this policy in the {@link PolicyRegistry}'s syntax, every parameter named, such as
+     * {@code williamson(workingSet=5, release=1s, ...)}: the text that {@code PolicyRegistry.builtIn().parse}
+     * reads back into an equal policy. The default is empty: a policy of your own that is not registered (and a
+     * composite around one) cannot write itself; a registered one returns its descriptor's
+     * {@link PolicyDescriptor#write(Object...)}.
+     *
+     * @return the text, or empty
+     */
+    default java.util.Optional<String> spec() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Returns XP SP2's policy: at most {@code maxHalfOpen} attempts half-open, the rest wait in strict FIFO
      * order. Lock-free: admitting and exiting without waiters are one atomic operation each.
      *

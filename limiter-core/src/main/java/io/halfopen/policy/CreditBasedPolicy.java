@@ -65,6 +65,33 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
     static final int MAX_CREDITS = 1_000_000;
     static final double MAX_DECAY_BELOW_ONE = 0.99;
 
+    /**
+     * In the registry: {@code creditBased(credits=10, reward=2, decayAbove=10, decay=0.666..., decayInterval=1s,
+     * allowanceAfter=4s, within=halfOpenCap(10))}.
+     */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("creditBased")
+            .summary("a first contact spends a credit, an established one earns `reward`; without credit first"
+                    + " contacts wait; balances above `decayAbove` decay, an empty one gets one credit after"
+                    + " `allowanceAfter`")
+            .source("Schechter, Jung and Berger, Fast Detection of Scanning Worm Infections, RAID 2004:"
+                    + " credit-based connection rate limiting")
+            .limits("first contacts, by the credit their successes earn")
+            .integer("credits", DEFAULT_CREDITS, PolicyParameter.Origin.SOURCE, "the starting balance")
+            .integer("reward", DEFAULT_REWARD, PolicyParameter.Origin.SOURCE,
+                    "credits an established first contact earns (each first contact costs 1)")
+            .integer("decayAbove", DEFAULT_DECAY_ABOVE, PolicyParameter.Origin.SOURCE,
+                    "the balance above which credit decays")
+            .decimal("decay", DEFAULT_DECAY, PolicyParameter.Origin.SOURCE,
+                    "what a balance above decayAbove is multiplied by each decayInterval (1: none)")
+            .duration("decayInterval", DEFAULT_DECAY_INTERVAL, PolicyParameter.Origin.SOURCE, "how often it decays")
+            .duration("allowanceAfter", DEFAULT_ALLOWANCE_AFTER, PolicyParameter.Origin.SOURCE,
+                    "how long a balance stays at zero before it gets one credit")
+            .policy("within", AdmissionPolicy.halfOpenCap(10), PolicyParameter.Origin.OURS,
+                    "the policy the attempts it lets go enter")
+            .build(args -> of(args.integer("credits"), args.integer("reward"), args.integer("decayAbove"),
+                    args.decimal("decay"), args.duration("decayInterval"), args.duration("allowanceAfter"),
+                    args.policy("within")));
+
     private final int credits;
     private final int reward;
     private final int decayAbove;
@@ -79,13 +106,13 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
         this.reward = Checks.between("reward", reward, 0, MAX_CREDITS);
         this.decayAbove = Checks.between("decayAbove", decayAbove, 0, MAX_CREDITS);
         if (!(decay > 0 && (decay <= MAX_DECAY_BELOW_ONE || decay == 1.0))) {
-            throw new IllegalArgumentException("decay must be greater than 0 and at most " + MAX_DECAY_BELOW_ONE
+            throw new PolicyParameterException("decay", "decay must be greater than 0 and at most " + MAX_DECAY_BELOW_ONE
                     + ", or 1 for no decay, was " + decay);
         }
         this.decay = decay;
         this.decayInterval = Checks.positive("decayInterval", decayInterval);
         this.allowanceAfter = Checks.positive("allowanceAfter", allowanceAfter);
-        this.inner = Checks.notNull("within", inner);
+        this.inner = PolicyParameterException.notNull("within", inner);
     }
 
     /**
@@ -96,8 +123,14 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      * @return the policy
      */
     static CreditBasedPolicy defaults() {
-        return new CreditBasedPolicy(DEFAULT_CREDITS, DEFAULT_REWARD, DEFAULT_DECAY_ABOVE, DEFAULT_DECAY,
-                DEFAULT_DECAY_INTERVAL, DEFAULT_ALLOWANCE_AFTER, AdmissionPolicy.halfOpenCap(10));
+        return of(DEFAULT_CREDITS, DEFAULT_REWARD, DEFAULT_DECAY_ABOVE, DEFAULT_DECAY, DEFAULT_DECAY_INTERVAL,
+                DEFAULT_ALLOWANCE_AFTER, AdmissionPolicy.halfOpenCap(10));
+    }
+
+    /** Every parameter at once, for the registry: each checked, the first bad one named. */
+    static CreditBasedPolicy of(final int credits, final int reward, final int decayAbove, final double decay,
+            final Duration decayInterval, final Duration allowanceAfter, final AdmissionPolicy inner) {
+        return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
     }
 
     /**
@@ -105,7 +138,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param credits the starting balance, 0 to 10⁶
      * @return the copy
-     * @throws IllegalArgumentException naming {@code credits} if it is out of range
+     * @throws PolicyParameterException naming {@code credits} if it is out of range
      */
     public CreditBasedPolicy withCredits(final int credits) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -116,7 +149,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param reward credits earned per established first contact, 0 to 10⁶
      * @return the copy
-     * @throws IllegalArgumentException naming {@code reward} if it is out of range
+     * @throws PolicyParameterException naming {@code reward} if it is out of range
      */
     public CreditBasedPolicy withReward(final int reward) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -127,7 +160,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param decayAbove the balance that never decays, 0 to 10⁶
      * @return the copy
-     * @throws IllegalArgumentException naming {@code decayAbove} if it is out of range
+     * @throws PolicyParameterException naming {@code decayAbove} if it is out of range
      */
     public CreditBasedPolicy withDecayAbove(final int decayAbove) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -138,7 +171,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param decay the factor, greater than 0 and at most 0.99, or 1 for no decay
      * @return the copy
-     * @throws IllegalArgumentException naming {@code decay} if it is out of range
+     * @throws PolicyParameterException naming {@code decay} if it is out of range
      */
     public CreditBasedPolicy withDecay(final double decay) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -149,7 +182,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param decayInterval the interval, positive
      * @return the copy
-     * @throws IllegalArgumentException naming {@code decayInterval} if it is not positive
+     * @throws PolicyParameterException naming {@code decayInterval} if it is not positive
      */
     public CreditBasedPolicy withDecayInterval(final Duration decayInterval) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -160,7 +193,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param allowanceAfter how long at zero, positive
      * @return the copy
-     * @throws IllegalArgumentException naming {@code allowanceAfter} if it is not positive
+     * @throws PolicyParameterException naming {@code allowanceAfter} if it is not positive
      */
     public CreditBasedPolicy withAllowanceAfter(final Duration allowanceAfter) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -171,7 +204,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
      *
      * @param inner the policy underneath, such as {@code halfOpenCap(10)}; must not refuse attempts
      * @return the copy
-     * @throws IllegalArgumentException naming {@code within} if it is null
+     * @throws PolicyParameterException naming {@code within} if it is null
      */
     public CreditBasedPolicy within(final AdmissionPolicy inner) {
         return new CreditBasedPolicy(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
@@ -251,6 +284,11 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
     }
 
     @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write(credits, reward, decayAbove, decay, decayInterval, allowanceAfter, inner);
+    }
+
+    @Override
     public AdmissionGate newGate(final PolicyContext context) {
         return new Gate(this, context, inner.newGate(context));
     }
@@ -287,7 +325,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
         private long zeroSince;
 
         Gate(final CreditBasedPolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.name(), inner, policy.maxHalfOpen());
+            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
             this.policy = policy;
             this.createdAt = context.ticker().nanoTime();
             this.tickNanos = policy.decayInterval.toNanos();

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  *       mark.</li>
  *   <li>While marked, an attempt to it is refused at once ({@link Admission#refused(String, RefusalDetail)} with
  *       a {@link DeadDestination}): the limiter fails it with its {@code DeadDestinationException}, whose message
- *       names the destination, the count, the window and the TTL. The mark is raised as a {@link PolicyEvent}
- *       of kind {@value #DESTINATION_DEAD}.</li>
+ *       names the destination, the count, the window and the TTL. The mark is raised as a {@link PolicyEvent},
+ *       {@link DestinationMarkedDead}.</li>
  *   <li>After {@code ttl} the next attempt goes again, as a probe; {@code failures} more failures mark it again.</li>
  * </ul>
  * Every parameter and default is this project's choice (there is no published source): 3 failures, so that one
@@ -57,14 +57,32 @@ import java.util.function.Consumer;
  */
 public final class DeadDestinationPolicy implements AdmissionPolicy {
 
-    /** The {@link PolicyEvent#kind()} raised when a destination is marked dead. */
-    public static final String DESTINATION_DEAD = "destination-dead";
-
     static final int DEFAULT_FAILURES = 3;
     static final Duration DEFAULT_WINDOW = Duration.ofMinutes(2);
     static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
     static final int DEFAULT_CAPACITY = 1024;
     static final int MAX_FAILURES = 1000;
+
+    /**
+     * In the registry: {@code deadDestination(failures=3, window=2m, ttl=5m, capacity=1024,
+     * within=halfOpenCap(10))}.
+     */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("deadDestination")
+            .summary("after `failures` half-open timeouts or ICMP unreachables to a destination within `window`,"
+                    + " new attempts to it fail at once for `ttl`; the others go to `within`")
+            .source("beyond XP: this project's rule (no published source); a bounded negative cache")
+            .limits("attempts to destinations that keep timing out or are unreachable")
+            .integer("failures", DEFAULT_FAILURES, PolicyParameter.Origin.OURS,
+                    "half-open timeouts or ICMP unreachables that mark a destination dead")
+            .duration("window", DEFAULT_WINDOW, PolicyParameter.Origin.OURS, "how far back those failures count")
+            .duration("ttl", DEFAULT_TTL, PolicyParameter.Origin.OURS,
+                    "how long attempts to a dead destination fail at once")
+            .integer("capacity", DEFAULT_CAPACITY, PolicyParameter.Origin.OURS,
+                    "destinations the negative cache remembers at most")
+            .policy("within", AdmissionPolicy.halfOpenCap(10), PolicyParameter.Origin.OURS,
+                    "the policy every attempt it does not refuse goes to")
+            .build(args -> of(args.integer("failures"), args.duration("window"), args.duration("ttl"),
+                    args.integer("capacity"), args.policy("within")));
 
     private final int failures;
     private final Duration window;
@@ -77,8 +95,8 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
         this.failures = Checks.between("failures", failures, 1, MAX_FAILURES);
         this.window = Checks.positive("window", window);
         this.ttl = Checks.positive("ttl", ttl);
-        this.capacity = Checks.atLeast("capacity", capacity, 1);
-        this.inner = Checks.notNull("within", inner);
+        this.capacity = PolicyParameterException.atLeast("capacity", capacity, 1);
+        this.inner = PolicyParameterException.notNull("within", inner);
     }
 
     /**
@@ -88,8 +106,13 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      * @return the policy
      */
     static DeadDestinationPolicy defaults() {
-        return new DeadDestinationPolicy(DEFAULT_FAILURES, DEFAULT_WINDOW, DEFAULT_TTL, DEFAULT_CAPACITY,
-                AdmissionPolicy.halfOpenCap(10));
+        return of(DEFAULT_FAILURES, DEFAULT_WINDOW, DEFAULT_TTL, DEFAULT_CAPACITY, AdmissionPolicy.halfOpenCap(10));
+    }
+
+    /** Every parameter at once, for the registry: each checked, the first bad one named. */
+    static DeadDestinationPolicy of(final int failures, final Duration window, final Duration ttl,
+            final int capacity, final AdmissionPolicy inner) {
+        return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
     }
 
     /**
@@ -97,7 +120,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      *
      * @param failures how many, from 1 to 1000
      * @return the copy
-     * @throws IllegalArgumentException naming {@code failures} if it is out of range
+     * @throws PolicyParameterException naming {@code failures} if it is out of range
      */
     public DeadDestinationPolicy withFailures(final int failures) {
         return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
@@ -108,7 +131,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      *
      * @param window how far back failures count, positive
      * @return the copy
-     * @throws IllegalArgumentException naming {@code window} if it is not positive
+     * @throws PolicyParameterException naming {@code window} if it is not positive
      */
     public DeadDestinationPolicy withWindow(final Duration window) {
         return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
@@ -119,7 +142,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      *
      * @param ttl how long attempts to a dead destination fail at once, positive
      * @return the copy
-     * @throws IllegalArgumentException naming {@code ttl} if it is not positive
+     * @throws PolicyParameterException naming {@code ttl} if it is not positive
      */
     public DeadDestinationPolicy withTtl(final Duration ttl) {
         return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
@@ -130,7 +153,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      *
      * @param capacity the bound of the negative cache, at least 1
      * @return the copy
-     * @throws IllegalArgumentException naming {@code capacity} if it is less than 1
+     * @throws PolicyParameterException naming {@code capacity} if it is less than 1
      */
     public DeadDestinationPolicy withCapacity(final int capacity) {
         return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
@@ -141,7 +164,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
      *
      * @param inner the policy underneath, such as {@code halfOpenCap(10)}
      * @return the copy
-     * @throws IllegalArgumentException naming {@code within} if it is null
+     * @throws PolicyParameterException naming {@code within} if it is null
      */
     public DeadDestinationPolicy within(final AdmissionPolicy inner) {
         return new DeadDestinationPolicy(failures, window, ttl, capacity, inner);
@@ -201,6 +224,11 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
     @Override
     public int maxHalfOpen() {
         return inner.maxHalfOpen();
+    }
+
+    @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write(failures, window, ttl, capacity, inner);
     }
 
     @Override
@@ -308,7 +336,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
             }
             inner.exit(ticket, outcome);
             if (event != null) {
-                context.events().raise(event);
+                context.listener().policyEvent(event);
             }
         }
 
@@ -334,7 +362,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
             }
             final DeadDestination dead = new DeadDestination(destination, policy.failures, policy.window,
                     policy.ttl, policy.ttl);
-            return new PolicyEvent(policy.name(), DESTINATION_DEAD, ticket.remote(), dead.describe(), now);
+            return new DestinationMarkedDead(policy.spec().orElse(policy.name()), now, ticket.remote(), dead);
         }
 
         private void answered(final InetAddress destination) {

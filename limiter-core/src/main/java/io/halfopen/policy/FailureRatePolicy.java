@@ -53,6 +53,20 @@ public final class FailureRatePolicy implements AdmissionPolicy {
     static final int DEFAULT_BURST = 10;
     static final int MAX_BURST = 1_000_000;
 
+    /** In the registry: {@code failureRate(rate=1, burst=10, within=halfOpenCap(10))}. */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("failureRate")
+            .summary("at most `rate` failed first contacts a second after `burst` (a leaky bucket of failures that"
+                    + " reserves room for the first contacts in flight); other attempts are not held")
+            .source("Chen and Tang, Slowing Down Internet Worms, ICDCS 2004: limit the rate of failed connections,"
+                    + " not of all; the precise rule and the defaults are ours")
+            .limits("failed first contacts per second")
+            .decimal("rate", DEFAULT_RATE, PolicyParameter.Origin.OURS, "failed first contacts a second in the long run")
+            .integer("burst", DEFAULT_BURST, PolicyParameter.Origin.OURS,
+                    "failed (or in-flight) first contacts before the rate applies")
+            .policy("within", AdmissionPolicy.halfOpenCap(10), PolicyParameter.Origin.OURS,
+                    "the policy the attempts it lets go enter")
+            .build(args -> of(args.decimal("rate"), args.integer("burst"), args.policy("within")));
+
     private final double rate;
     private final int burst;
     private final AdmissionPolicy inner;
@@ -60,9 +74,9 @@ public final class FailureRatePolicy implements AdmissionPolicy {
     private FailureRatePolicy(final double rate, final int burst, final AdmissionPolicy inner) {
         this.rate = Checks.strictlyBetween("rate", rate, 0, 1e9);
         this.burst = Checks.between("burst", burst, 1, MAX_BURST);
-        this.inner = Checks.notNull("within", inner);
+        this.inner = PolicyParameterException.notNull("within", inner);
         if ((double) unitNanos(rate) * burst > Long.MAX_VALUE / 4.0) {
-            throw new IllegalArgumentException("rate " + rate + " is too low for burst " + burst + ": the bucket"
+            throw new PolicyParameterException("rate", "rate " + rate + " is too low for burst " + burst + ": the bucket"
                     + " would hold more than 73 years of failures");
         }
     }
@@ -74,7 +88,12 @@ public final class FailureRatePolicy implements AdmissionPolicy {
      * @return the policy
      */
     static FailureRatePolicy defaults() {
-        return new FailureRatePolicy(DEFAULT_RATE, DEFAULT_BURST, AdmissionPolicy.halfOpenCap(10));
+        return of(DEFAULT_RATE, DEFAULT_BURST, AdmissionPolicy.halfOpenCap(10));
+    }
+
+    /** Every parameter at once, for the registry: each checked, the first bad one named. */
+    static FailureRatePolicy of(final double rate, final int burst, final AdmissionPolicy inner) {
+        return new FailureRatePolicy(rate, burst, inner);
     }
 
     private static long unitNanos(final double rate) {
@@ -86,7 +105,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
      *
      * @param rate failed first contacts a second in the long run, greater than 0 and less than 10⁹
      * @return the copy
-     * @throws IllegalArgumentException naming {@code rate} if it is out of range
+     * @throws PolicyParameterException naming {@code rate} if it is out of range
      */
     public FailureRatePolicy withRate(final double rate) {
         return new FailureRatePolicy(rate, burst, inner);
@@ -97,7 +116,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
      *
      * @param burst how many first contacts may fail (or be in flight) before the rate applies, 1 to 10⁶
      * @return the copy
-     * @throws IllegalArgumentException naming {@code burst} if it is out of range
+     * @throws PolicyParameterException naming {@code burst} if it is out of range
      */
     public FailureRatePolicy withBurst(final int burst) {
         return new FailureRatePolicy(rate, burst, inner);
@@ -108,7 +127,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
      *
      * @param inner the policy underneath, such as {@code halfOpenCap(10)}; must not refuse attempts
      * @return the copy
-     * @throws IllegalArgumentException naming {@code within} if it is null
+     * @throws PolicyParameterException naming {@code within} if it is null
      */
     public FailureRatePolicy within(final AdmissionPolicy inner) {
         return new FailureRatePolicy(rate, burst, inner);
@@ -152,6 +171,11 @@ public final class FailureRatePolicy implements AdmissionPolicy {
     }
 
     @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write(rate, burst, inner);
+    }
+
+    @Override
     public AdmissionGate newGate(final PolicyContext context) {
         return new Gate(this, context, inner.newGate(context));
     }
@@ -187,7 +211,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
         private int reserved;  // first contacts in flight
 
         Gate(final FailureRatePolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.name(), inner, policy.maxHalfOpen());
+            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
             this.unit = unitNanos(policy.rate);
             this.burst = policy.burst;
             this.drainedAt = context.ticker().nanoTime();

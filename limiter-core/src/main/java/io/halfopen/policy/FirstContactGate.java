@@ -2,7 +2,6 @@ package io.halfopen.policy;
 
 import io.halfopen.time.Cancellable;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -50,9 +49,6 @@ import java.util.function.Consumer;
  * update, one lock, and one more to look for a held attempt to release.
  */
 abstract class FirstContactGate implements AdmissionGate {
-
-    /** The {@link PolicyEvent#kind()} raised when the inner policy refused an attempt this gate had queued. */
-    static final String INNER_REFUSED = "inner-refused";
 
     /** {@link #nextChance}'s answer when only an exit or a withdrawal can let the next first contact go. */
     static final long NEVER = Long.MAX_VALUE;
@@ -112,8 +108,8 @@ abstract class FirstContactGate implements AdmissionGate {
     }
 
     /** Raises an event once the lock is released; call under the lock. */
-    final void raiseLater(final InetSocketAddress remote, final String kind, final String message, final long now) {
-        events.add(new PolicyEvent(policyName, kind, remote, message, now));
+    final void raiseLater(final PolicyEvent event) {
+        events.add(event);
         eventsPending = true;
     }
 
@@ -303,13 +299,10 @@ abstract class FirstContactGate implements AdmissionGate {
             }
             return;
         }
-        refund(ticket); // the inner policy refused an attempt that already waits: see the policies' javadoc
-        lock.lock();
+        refund(ticket); // the inner policy refused an attempt that already waits: it stays queued until it
+        lock.lock();    // leaves by itself (queue timeout, close); see the policies' javadoc
         try {
             node.state = DONE;
-            raiseLater(ticket.remote(), INNER_REFUSED, "the inner policy refused an attempt this gate had queued ("
-                    + admission + "); it stays queued until its queue timeout or the limiter's close: put a policy"
-                    + " that refuses outermost", context.ticker().nanoTime());
         } finally {
             lock.unlock();
         }
@@ -442,7 +435,7 @@ abstract class FirstContactGate implements AdmissionGate {
             lock.unlock();
         }
         for (final PolicyEvent event : toRaise) {
-            context.events().raise(event);
+            context.listener().policyEvent(event);
         }
     }
 

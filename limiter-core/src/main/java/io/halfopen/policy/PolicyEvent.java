@@ -1,35 +1,31 @@
 package io.halfopen.policy;
 
-import java.net.InetSocketAddress;
-import java.util.Objects;
-
 /**
- * Something a policy decided that an operator should hear of, as event 4226 is for XP's cap: a scan detector
- * concluded that this host scans, a destination was marked dead. A gate raises it through its
- * {@link PolicyContext#events()}; the limiter logs it and passes it to its listeners
- * ({@code LimiterListener.policyEvent}). Immutable.
- *
- * @param policy   the name of the policy that raised it ({@link AdmissionPolicy#name()})
- * @param kind     what happened, one word a program can match on, such as {@code scanner-detected}
- * @param remote   the destination whose attempt led to the decision
- * @param message  why, in words, with the numbers that led to it
- * @param nanoTime when, by the gate's ticker
+ * Something a gate reports about its own rule, beside event 4226: Williamson's delay queue reaching its high
+ * watermark (the infection signal), a scan detector's verdict. Gates raise them through their
+ * {@link PolicyContext#listener()}; the limiter passes them to its listeners and its log, the simulator to its
+ * recorder. Implementations are immutable records, one per kind of event, named after it.
  */
-public record PolicyEvent(String policy, String kind, InetSocketAddress remote, String message, long nanoTime) {
+public interface PolicyEvent {
 
     /**
-     * Checks the components.
+     * Returns the policy that raised it, as it writes itself ({@link AdmissionPolicy#spec()}, else its name).
      *
-     * @param policy   see the record's description
-     * @param kind     see the record's description
-     * @param remote   see the record's description
-     * @param message  see the record's description
-     * @param nanoTime see the record's description
+     * @return the policy
      */
-    public PolicyEvent {
-        Objects.requireNonNull(policy, "policy");
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(remote, "remote");
-        Objects.requireNonNull(message, "message");
-    }
+    String policy();
+
+    /**
+     * Returns when it happened, on the gate's {@link PolicyContext#ticker()}.
+     *
+     * @return the time in nanoseconds
+     */
+    long nanoTime();
+
+    /**
+     * Returns one line that says what happened and why, for a log.
+     *
+     * @return the description
+     */
+    String description();
 }

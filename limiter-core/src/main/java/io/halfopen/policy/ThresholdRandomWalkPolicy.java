@@ -13,7 +13,7 @@ import java.util.Set;
  * Hypothesis Testing", IEEE Symposium on Security and Privacy 2004): a sequential hypothesis test over the
  * outcomes of this host's first contacts that decides, after a handful of them, whether the host is benign or
  * scanning; once it says "scanner", first contacts are held (or, as an option, refused) for a quarantine, and a
- * {@link PolicyEvent} of kind {@value #SCANNER_DETECTED} says why. Attempts to destinations this host has
+ * {@link PolicyEvent}, {@link ScannerDetected}, says why. Attempts to destinations this host has
  * reached before ({@link FirstContacts}) are never held.
  *
  * <pre>{@code
@@ -54,7 +54,7 @@ import java.util.Set;
  *       in a false positive, with probability about 0.4 % at the paper's values for a host whose first contacts
  *       succeed 80 % of the time, far less for one that succeeds more often.</li>
  *   <li>The verdict "scanner" lasts {@code quarantine} (default 10 minutes); then held first contacts go and a
- *       new test starts (event {@value #SCANNER_RELEASED}). While it lasts, first contacts wait in this gate
+ *       new test starts (event {@link ScannerReleased}). While it lasts, first contacts wait in this gate
  *       ({@code refuse=false}, the default) or fail at once ({@code refuse=true}), and outcomes of first contacts
  *       still in flight are not counted.</li>
  * </ul>
@@ -69,16 +69,41 @@ import java.util.Set;
  */
 public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
 
-    /** The {@link PolicyEvent#kind()} raised when the test decides that this host scans. */
-    public static final String SCANNER_DETECTED = "scanner-detected";
-    /** The {@link PolicyEvent#kind()} raised when the quarantine ends and a new test starts. */
-    public static final String SCANNER_RELEASED = "scanner-released";
-
     static final double DEFAULT_THETA0 = 0.8;
     static final double DEFAULT_THETA1 = 0.2;
     static final double DEFAULT_DETECTION = 0.99;
     static final double DEFAULT_FALSE_POSITIVE = 0.01;
     static final Duration DEFAULT_QUARANTINE = Duration.ofMinutes(10);
+
+    /**
+     * In the registry: {@code thresholdRandomWalk(theta0=0.8, theta1=0.2, detection=0.99, falsePositive=0.01,
+     * refuse=false, quarantine=10m, restartAfterBenign=true, within=halfOpenCap(10))}.
+     */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("thresholdRandomWalk")
+            .summary("a sequential hypothesis test over the outcomes of first contacts to distinct destinations;"
+                    + " once it says scanner, first contacts are held (or refused) for `quarantine`")
+            .source("Jung, Paxson, Berger and Balakrishnan, Fast Portscan Detection Using Sequential Hypothesis"
+                    + " Testing, IEEE S&P 2004: the threshold random walk (TRW)")
+            .limits("first contacts of a host the test finds scanning")
+            .decimal("theta0", DEFAULT_THETA0, PolicyParameter.Origin.SOURCE,
+                    "the probability that a benign host's first contact succeeds")
+            .decimal("theta1", DEFAULT_THETA1, PolicyParameter.Origin.SOURCE,
+                    "the probability that a scanner's first contact succeeds")
+            .decimal("detection", DEFAULT_DETECTION, PolicyParameter.Origin.SOURCE,
+                    "the target detection probability P_D")
+            .decimal("falsePositive", DEFAULT_FALSE_POSITIVE, PolicyParameter.Origin.SOURCE,
+                    "the target false-positive probability P_F")
+            .bool("refuse", false, PolicyParameter.Origin.OURS,
+                    "whether first contacts fail at once during the quarantine, instead of waiting")
+            .duration("quarantine", DEFAULT_QUARANTINE, PolicyParameter.Origin.OURS,
+                    "how long the verdict scanner lasts before a new test")
+            .bool("restartAfterBenign", true, PolicyParameter.Origin.OURS,
+                    "whether a new test starts after the verdict benign (the paper's verdict is final)")
+            .policy("within", AdmissionPolicy.halfOpenCap(10), PolicyParameter.Origin.OURS,
+                    "the policy the attempts it lets go enter")
+            .build(args -> of(args.decimal("theta0"), args.decimal("theta1"), args.decimal("detection"),
+                    args.decimal("falsePositive"), args.bool("refuse"), args.duration("quarantine"),
+                    args.bool("restartAfterBenign"), args.policy("within")));
 
     private final double theta0;
     private final double theta1;
@@ -95,19 +120,19 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
         this.theta0 = Checks.strictlyBetween("theta0", theta0, 0, 1);
         this.theta1 = Checks.strictlyBetween("theta1", theta1, 0, 1);
         if (theta1 >= theta0) {
-            throw new IllegalArgumentException("theta1 must be less than theta0 (a scanner's first contacts succeed"
+            throw new PolicyParameterException("theta1", "theta1 must be less than theta0 (a scanner's first contacts succeed"
                     + " less often than a benign host's), was theta1 " + theta1 + " with theta0 " + theta0);
         }
         this.detection = Checks.strictlyBetween("detection", detection, 0, 1);
         this.falsePositive = Checks.strictlyBetween("falsePositive", falsePositive, 0, 1);
         if (falsePositive >= detection) {
-            throw new IllegalArgumentException("falsePositive must be less than detection, was falsePositive "
+            throw new PolicyParameterException("falsePositive", "falsePositive must be less than detection, was falsePositive "
                     + falsePositive + " with detection " + detection);
         }
         this.refuse = refuse;
         this.quarantine = Checks.positive("quarantine", quarantine);
         this.restartAfterBenign = restartAfterBenign;
-        this.inner = Checks.notNull("within", inner);
+        this.inner = PolicyParameterException.notNull("within", inner);
     }
 
     /**
@@ -118,8 +143,16 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      * @return the policy
      */
     static ThresholdRandomWalkPolicy defaults() {
-        return new ThresholdRandomWalkPolicy(DEFAULT_THETA0, DEFAULT_THETA1, DEFAULT_DETECTION,
-                DEFAULT_FALSE_POSITIVE, false, DEFAULT_QUARANTINE, true, AdmissionPolicy.halfOpenCap(10));
+        return of(DEFAULT_THETA0, DEFAULT_THETA1, DEFAULT_DETECTION, DEFAULT_FALSE_POSITIVE, false,
+                DEFAULT_QUARANTINE, true, AdmissionPolicy.halfOpenCap(10));
+    }
+
+    /** Every parameter at once, for the registry: each checked, the first bad one named. */
+    static ThresholdRandomWalkPolicy of(final double theta0, final double theta1, final double detection,
+            final double falsePositive, final boolean refuse, final Duration quarantine,
+            final boolean restartAfterBenign, final AdmissionPolicy inner) {
+        return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
+                restartAfterBenign, inner);
     }
 
     /**
@@ -127,7 +160,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param theta0 strictly between {@code theta1} and 1
      * @return the copy
-     * @throws IllegalArgumentException naming {@code theta0} if it is out of range
+     * @throws PolicyParameterException naming {@code theta0} if it is out of range
      */
     public ThresholdRandomWalkPolicy withTheta0(final double theta0) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -139,7 +172,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param theta1 strictly between 0 and {@code theta0}
      * @return the copy
-     * @throws IllegalArgumentException naming {@code theta1} if it is out of range
+     * @throws PolicyParameterException naming {@code theta1} if it is out of range
      */
     public ThresholdRandomWalkPolicy withTheta1(final double theta1) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -151,7 +184,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param detection strictly between {@code falsePositive} and 1
      * @return the copy
-     * @throws IllegalArgumentException naming {@code detection} if it is out of range
+     * @throws PolicyParameterException naming {@code detection} if it is out of range
      */
     public ThresholdRandomWalkPolicy withDetection(final double detection) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -163,7 +196,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param falsePositive strictly between 0 and {@code detection}
      * @return the copy
-     * @throws IllegalArgumentException naming {@code falsePositive} if it is out of range
+     * @throws PolicyParameterException naming {@code falsePositive} if it is out of range
      */
     public ThresholdRandomWalkPolicy withFalsePositive(final double falsePositive) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -187,7 +220,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param quarantine how long, positive
      * @return the copy
-     * @throws IllegalArgumentException naming {@code quarantine} if it is not positive
+     * @throws PolicyParameterException naming {@code quarantine} if it is not positive
      */
     public ThresholdRandomWalkPolicy withQuarantine(final Duration quarantine) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -210,7 +243,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
      *
      * @param inner the policy underneath, such as {@code halfOpenCap(10)}; must not refuse attempts
      * @return the copy
-     * @throws IllegalArgumentException naming {@code within} if it is null
+     * @throws PolicyParameterException naming {@code within} if it is null
      */
     public ThresholdRandomWalkPolicy within(final AdmissionPolicy inner) {
         return new ThresholdRandomWalkPolicy(theta0, theta1, detection, falsePositive, refuse, quarantine,
@@ -326,6 +359,12 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
     }
 
     @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write(theta0, theta1, detection, falsePositive, refuse, quarantine, restartAfterBenign,
+                inner);
+    }
+
+    @Override
     public AdmissionGate newGate(final PolicyContext context) {
         return new Gate(this, context, inner.newGate(context));
     }
@@ -367,11 +406,10 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
         private boolean scanner;
         private boolean benignForGood;
         private long scannerSince;
-        private InetSocketAddress tippedBy;
         private long detections;
 
         Gate(final ThresholdRandomWalkPolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.name(), inner, policy.maxHalfOpen());
+            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
             this.policy = policy;
             this.contacts = context.firstContacts();
             this.successStep = Math.log(policy.theta1 / policy.theta0);
@@ -386,9 +424,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
             if (scanner && now - scannerSince >= quarantineNanos) {
                 scanner = false;
                 restart();
-                raiseLater(tippedBy, SCANNER_RELEASED, "threshold random walk: the quarantine of "
-                        + DeadDestination.seconds(policy.quarantine) + " is over; first contacts go again and a new"
-                        + " test starts", now);
+                raiseLater(new ScannerReleased(policyName(), now, policy.quarantine));
             }
             return scanner;
         }
@@ -446,14 +482,9 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
             if (walk >= upper) {
                 scanner = true;
                 scannerSince = now;
-                tippedBy = remote;
                 detections++;
-                raiseLater(remote, SCANNER_DETECTED, String.format(Locale.ROOT, "threshold random walk: %d of %d"
-                        + " distinct first-contact destinations failed (likelihood ratio %.4g >= P_D/P_F = %.4g,"
-                        + " theta0 %s, theta1 %s): this host looks like a scanner; its first contacts are %s for %s",
-                        failures, failures + successes, Math.exp(walk), Math.exp(upper), policy.theta0,
-                        policy.theta1, policy.refuse ? "refused" : "held", DeadDestination.seconds(policy.quarantine)),
-                        now);
+                raiseLater(new ScannerDetected(policyName(), now, remote, failures, failures + successes,
+                        Math.exp(walk), Math.exp(upper), policy.refuse, policy.quarantine));
                 restart();
             } else if (walk <= lower) {
                 restart();

@@ -68,4 +68,18 @@ public interface AdmissionPolicy {
     static AdmissionPolicy unlimited() {
         return UnlimitedPolicy.INSTANCE;
     }
+
+    /**
+     * Returns XP's queue "resolved at a fixed rate" (Microsoft's words; no rate documented): within
+     * {@code halfOpenCap(10)}, queued attempts leave the queue no faster than one per {@code interval}, and only
+     * into a free slot; {@link FixedRatePolicy#within} names another cap. In the registry:
+     * {@code fixedRate(interval=1s, within=halfOpenCap(10))}.
+     *
+     * @param interval the least time between two releases from the queue, positive
+     * @return the policy
+     * @throws PolicyParameterException naming {@code interval} if it is not positive
+     */
+    static FixedRatePolicy fixedRate(final java.time.Duration interval) {
+        return new FixedRatePolicy(interval, halfOpenCap(HalfOpenCapPolicy.XP_MAX_HALF_OPEN));
+    }
 }

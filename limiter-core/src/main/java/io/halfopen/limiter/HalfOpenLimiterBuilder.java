@@ -41,6 +41,8 @@ public final class HalfOpenLimiterBuilder {
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private final List<LimiterListener> listeners = new ArrayList<>();
+    private Duration releaseInterval;
+    private String releaseIntervalSetBy;
 
     /** Which call set each setting, for the "already set" message; {@code null} while at its default. */
     private String policySetBy;
@@ -133,6 +135,25 @@ public final class HalfOpenLimiterBuilder {
         Objects.requireNonNull(policy, "policy");
         final AdmissionPolicy parsed = PolicyRegistry.builtIn().parse(policy);
         setPolicy(parsed, "policy", "policy(\"" + policy + "\")");
+        return this;
+    }
+
+    /**
+     * Releases the queue at a fixed rate: queued attempts leave it no faster than one per {@code interval}, and
+     * only into a free slot, whatever policy the builder has ({@link #maxHalfOpen}, {@link #profile}, or
+     * {@link #policy}); attempts that find a free slot and nobody waiting still go at once. Microsoft's words for
+     * XP SP2 are that attempts past the limit "are put in a queue and resolved at a fixed rate", with no rate
+     * documented: this is one reading of them, off by default (a queued attempt goes as soon as a slot frees).
+     * See {@link io.halfopen.policy.FixedRatePolicy}.
+     *
+     * @param interval the least time between two releases, positive
+     * @return this builder
+     */
+    public HalfOpenLimiterBuilder releaseAtFixedRate(final Duration interval) {
+        positiveNanos("releaseAtFixedRate", interval);
+        releaseIntervalSetBy = once("releaseAtFixedRate", String.valueOf(releaseInterval), releaseIntervalSetBy,
+                "releaseAtFixedRate(" + interval + ")");
+        this.releaseInterval = interval;
         return this;
     }
 
@@ -302,6 +323,8 @@ public final class HalfOpenLimiterBuilder {
      */
     public HalfOpenLimiter build() {
         checkOneClock();
+        final AdmissionPolicy policy = releaseInterval == null ? this.policy
+                : AdmissionPolicy.fixedRate(releaseInterval).within(this.policy);
         final LimiterCounters counters = new LimiterCounters();
         final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
                 counters);

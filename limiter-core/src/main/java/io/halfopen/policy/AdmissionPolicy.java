@@ -70,6 +70,20 @@ public interface AdmissionPolicy {
     }
 
     /**
+     * Returns XP's queue "resolved at a fixed rate" (Microsoft's words; no rate documented): within
+     * {@code halfOpenCap(10)}, queued attempts leave the queue no faster than one per {@code interval}, and only
+     * into a free slot; {@link FixedRatePolicy#within} names another cap. In the registry:
+     * {@code fixedRate(interval=1s, within=halfOpenCap(10))}.
+     *
+     * @param interval the least time between two releases from the queue, positive
+     * @return the policy
+     * @throws PolicyParameterException naming {@code interval} if it is not positive
+     */
+    static FixedRatePolicy fixedRate(final java.time.Duration interval) {
+        return new FixedRatePolicy(interval, halfOpenCap(HalfOpenCapPolicy.XP_MAX_HALF_OPEN));
+    }
+
+    /**
      * Returns dead-destination fast fail (beyond XP), with its defaults: after 3 half-open timeouts or ICMP
      * unreachables to one destination within 2 minutes, attempts to it fail at once for 5 minutes; the rest go
      * to XP's cap of 10. Change a parameter with the {@code with} methods, the cap with

@@ -10,6 +10,8 @@ final class BuiltInPolicies {
             // Windows' own: XP SP2's cap (with its documented "fixed rate" as an option), and no limit
             .with(HalfOpenCapPolicy.DESCRIPTOR)
             .with(UnlimitedPolicy.DESCRIPTOR)
+            .with(FixedRatePolicy.XP_PROFILE)
+            .with(FixedRatePolicy.DESCRIPTOR)
             // the throttles: rates, the virus throttle, adaptive and per-destination caps
 
             // the scan detectors: fast fail, failure rates, credit, threshold random walk

@@ -47,8 +47,10 @@ import java.util.Objects;
  * part of this policy; the {@link ThresholdRandomWalkPolicy} composes with it.
  *
  * <h2>Cost, threads, composition</h2>
- * O(1) per attempt, amortized (see {@link FirstContactGate}; a decay catches up at most a logarithmic number of
- * ticks, since each reduces the balance by at least a fixed share); one timer, for the allowance, armed only
+ * O(1) per attempt, amortized: a lookup in the host's {@link FirstContacts}; for a first contact, under the gate's
+ * one lock, the balance's update (a decay catches up at most a logarithmic number of ticks, since each cuts the
+ * balance by at least a fixed share) and an entry in an identity map of the first contacts in flight. No
+ * inner-gate call, attempt callback or listener runs under the lock. One timer, for the allowance, armed only
  * while first contacts wait without credit. First contacts wait in this gate in arrival order and go only into
  * a free slot of the inner policy ({@code within}, XP's cap by default), so it never lets more be half-open than
  * the inner policy does; the inner policy must not refuse attempts. Immutable and thread-safe; its gates are
@@ -290,7 +292,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
 
     @Override
     public AdmissionGate newGate(final PolicyContext context) {
-        return new Gate(this, context, inner.newGate(context));
+        return new Gate(this, context);
     }
 
     @Override
@@ -311,7 +313,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
         return name();
     }
 
-    /** The balance. All fields guarded by the lock of {@link FirstContactGate}. */
+    /** The balance. All fields guarded by the gate's lock. */
     private static final class Gate extends FirstContactGate {
         private static final Object SPENT = "spent";
         private static final long NOT_AT_ZERO = Long.MIN_VALUE;
@@ -324,8 +326,8 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
         private long ticksApplied;
         private long zeroSince;
 
-        Gate(final CreditBasedPolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
+        Gate(final CreditBasedPolicy policy, final PolicyContext context) {
+            super(context, policy.inner, policy.spec().orElse(policy.name()));
             this.policy = policy;
             this.createdAt = context.ticker().nanoTime();
             this.tickNanos = policy.decayInterval.toNanos();

@@ -40,8 +40,10 @@ import java.util.Objects;
  * failureRate().withRate(0.01).withBurst(300).within(halfOpenCap(10)))}.
  *
  * <h2>Cost, threads, composition</h2>
- * O(1) per attempt: see {@link FirstContactGate} (a lookup in the shared memory; for a first contact, one lock
- * and a few arithmetic operations; one timer armed only while first contacts are held by the bucket). First
+ * O(1) per attempt: a lookup in the host's {@link FirstContacts}; for a first contact, under the gate's one lock,
+ * a few integer operations and an entry in an identity map of the first contacts in flight; per exit, the
+ * memory's update and the bucket's. No inner-gate call, attempt callback or listener runs under the lock. One
+ * timer, armed only while first contacts wait for the bucket to drain. First
  * contacts wait in this gate in arrival order and go only into a free slot of the inner policy
  * ({@code within}, XP's cap by default), so it never lets more be half-open than the inner policy does; the
  * inner policy must not refuse attempts (put {@code deadDestination} outside). Immutable and thread-safe; its
@@ -177,7 +179,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
 
     @Override
     public AdmissionGate newGate(final PolicyContext context) {
-        return new Gate(this, context, inner.newGate(context));
+        return new Gate(this, context);
     }
 
     @Override
@@ -210,8 +212,8 @@ public final class FailureRatePolicy implements AdmissionPolicy {
         private long drainedAt;
         private int reserved;  // first contacts in flight
 
-        Gate(final FailureRatePolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
+        Gate(final FailureRatePolicy policy, final PolicyContext context) {
+            super(context, policy.inner, policy.spec().orElse(policy.name()));
             this.unit = unitNanos(policy.rate);
             this.burst = policy.burst;
             this.drainedAt = context.ticker().nanoTime();

@@ -19,6 +19,9 @@ final class HalfOpenCapPolicy implements AdmissionPolicy {
             .integer("maxHalfOpen", 10, PolicyParameter.Origin.SOURCE, "the most attempts half-open at once")
             .build(args -> new HalfOpenCapPolicy(args.integer("maxHalfOpen")));
 
+    /** XP SP2's cap. */
+    static final int XP_MAX_HALF_OPEN = 10;
+
     private final int maxHalfOpen;
 
     HalfOpenCapPolicy(final int maxHalfOpen) {

@@ -60,9 +60,11 @@ import java.util.Set;
  * </ul>
  *
  * <h2>Cost, threads, composition</h2>
- * O(1) per attempt (see {@link FirstContactGate}; a first contact adds one lookup of the tried set and, while an
- * observation is in flight, one entry in a set of at most the in-flight first contacts); one timer, for the end
- * of the quarantine, armed only while first contacts are held. First contacts go only into a free slot of the
+ * O(1) per attempt: a lookup in the host's {@link FirstContacts}; for a first contact, under the gate's one lock,
+ * a second lookup (is the destination new?), one step of the walk on exit, and an entry in an identity map of
+ * the first contacts in flight and in a set of the destinations under observation. No inner-gate call, attempt
+ * callback or listener runs under the lock. One timer, for the end of the quarantine, armed only while first
+ * contacts are held. First contacts go only into a free slot of the
  * inner policy ({@code within}, XP's cap by default), so it never lets more be half-open than the inner policy
  * does, and a verdict applies to first contacts that were already waiting; the inner policy must not refuse
  * attempts. Immutable and thread-safe; its gates are thread-safe and never block.
@@ -366,7 +368,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
 
     @Override
     public AdmissionGate newGate(final PolicyContext context) {
-        return new Gate(this, context, inner.newGate(context));
+        return new Gate(this, context);
     }
 
     @Override
@@ -388,7 +390,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
         return name();
     }
 
-    /** The walk and the verdict. All fields guarded by the lock of {@link FirstContactGate}. */
+    /** The walk and the verdict. All fields guarded by the gate's lock. */
     private static final class Gate extends FirstContactGate {
         private static final Object NO_OBSERVATION = "no observation";
 
@@ -408,8 +410,8 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
         private long scannerSince;
         private long detections;
 
-        Gate(final ThresholdRandomWalkPolicy policy, final PolicyContext context, final AdmissionGate inner) {
-            super(context, policy.spec().orElse(policy.name()), inner, policy.maxHalfOpen());
+        Gate(final ThresholdRandomWalkPolicy policy, final PolicyContext context) {
+            super(context, policy.inner, policy.spec().orElse(policy.name()));
             this.policy = policy;
             this.contacts = context.firstContacts();
             this.successStep = Math.log(policy.theta1 / policy.theta0);
@@ -424,7 +426,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
             if (scanner && now - scannerSince >= quarantineNanos) {
                 scanner = false;
                 restart();
-                raiseLater(new ScannerReleased(policyName(), now, policy.quarantine));
+                raise(new ScannerReleased(policy(), now, policy.quarantine));
             }
             return scanner;
         }
@@ -483,7 +485,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
                 scanner = true;
                 scannerSince = now;
                 detections++;
-                raiseLater(new ScannerDetected(policyName(), now, remote, failures, failures + successes,
+                raise(new ScannerDetected(policy(), now, remote, failures, failures + successes,
                         Math.exp(walk), Math.exp(upper), policy.refuse, policy.quarantine));
                 restart();
             } else if (walk <= lower) {

@@ -277,7 +277,10 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
 
     @Override
     public String name() {
-        return "credit-based(" + credits + " credits, +" + reward + ") within " + inner.name();
+        return spec().orElse("creditBased(credits=" + credits + ", reward=" + reward + ", decayAbove=" + decayAbove
+                + ", decay=" + ValueSyntax.writeDecimal(decay) + ", decayInterval="
+                + ValueSyntax.writeDuration(decayInterval) + ", allowanceAfter="
+                + ValueSyntax.writeDuration(allowanceAfter) + ", within=" + inner.name() + ")");
     }
 
     @Override
@@ -327,7 +330,7 @@ public final class CreditBasedPolicy implements AdmissionPolicy {
         private long zeroSince;
 
         Gate(final CreditBasedPolicy policy, final PolicyContext context) {
-            super(context, policy.inner, policy.spec().orElse(policy.name()));
+            super(context, policy.inner, policy.name());
             this.policy = policy;
             this.createdAt = context.ticker().nanoTime();
             this.tickNanos = policy.decayInterval.toNanos();

@@ -217,8 +217,9 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
 
     @Override
     public String name() {
-        return "dead-destination(" + failures + " in " + DeadDestination.seconds(window) + ", ttl "
-                + DeadDestination.seconds(ttl) + ") within " + inner.name();
+        return spec().orElse("deadDestination(failures=" + failures + ", window=" + ValueSyntax.writeDuration(window)
+                + ", ttl=" + ValueSyntax.writeDuration(ttl) + ", capacity=" + capacity + ", within=" + inner.name()
+                + ")");
     }
 
     @Override
@@ -362,7 +363,7 @@ public final class DeadDestinationPolicy implements AdmissionPolicy {
             }
             final DeadDestination dead = new DeadDestination(destination, policy.failures, policy.window,
                     policy.ttl, policy.ttl);
-            return new DestinationMarkedDead(policy.spec().orElse(policy.name()), now, ticket.remote(), dead);
+            return new DestinationMarkedDead(policy.name(), now, ticket.remote(), dead);
         }
 
         private void answered(final InetAddress destination) {

@@ -164,7 +164,8 @@ public final class FailureRatePolicy implements AdmissionPolicy {
 
     @Override
     public String name() {
-        return "failure-rate(" + rate + "/s, burst " + burst + ") within " + inner.name();
+        return spec().orElse("failureRate(rate=" + ValueSyntax.writeDecimal(rate) + ", burst=" + burst + ", within="
+                + inner.name() + ")");
     }
 
     @Override
@@ -213,7 +214,7 @@ public final class FailureRatePolicy implements AdmissionPolicy {
         private int reserved;  // first contacts in flight
 
         Gate(final FailureRatePolicy policy, final PolicyContext context) {
-            super(context, policy.inner, policy.spec().orElse(policy.name()));
+            super(context, policy.inner, policy.name());
             this.unit = unitNanos(policy.rate);
             this.burst = policy.burst;
             this.drainedAt = context.ticker().nanoTime();

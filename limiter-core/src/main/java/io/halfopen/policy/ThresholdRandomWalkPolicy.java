@@ -350,9 +350,11 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
 
     @Override
     public String name() {
-        return "threshold-random-walk(θ0 " + theta0 + ", θ1 " + theta1 + ", P_D " + detection + ", P_F "
-                + falsePositive + ", " + (refuse ? "refuse" : "hold") + " " + DeadDestination.seconds(quarantine)
-                + ") within " + inner.name();
+        return spec().orElse("thresholdRandomWalk(theta0=" + ValueSyntax.writeDecimal(theta0) + ", theta1="
+                + ValueSyntax.writeDecimal(theta1) + ", detection=" + ValueSyntax.writeDecimal(detection)
+                + ", falsePositive=" + ValueSyntax.writeDecimal(falsePositive) + ", refuse=" + refuse
+                + ", quarantine=" + ValueSyntax.writeDuration(quarantine) + ", restartAfterBenign="
+                + restartAfterBenign + ", within=" + inner.name() + ")");
     }
 
     @Override
@@ -411,7 +413,7 @@ public final class ThresholdRandomWalkPolicy implements AdmissionPolicy {
         private long detections;
 
         Gate(final ThresholdRandomWalkPolicy policy, final PolicyContext context) {
-            super(context, policy.inner, policy.spec().orElse(policy.name()));
+            super(context, policy.inner, policy.name());
             this.policy = policy;
             this.contacts = context.firstContacts();
             this.successStep = Math.log(policy.theta1 / policy.theta0);

@@ -82,4 +82,19 @@ public interface AdmissionPolicy {
     static FixedRatePolicy fixedRate(final java.time.Duration interval) {
         return new FixedRatePolicy(interval, halfOpenCap(HalfOpenCapPolicy.XP_MAX_HALF_OPEN));
     }
+
+    /**
+     * Returns Williamson's virus throttle with the papers' and HP's defaults: a working set of the 5 most recent
+     * destinations, which go at once; every other attempt waits in a delay queue that lets one new destination
+     * out per second (with every other waiting attempt to it); the queue of 200 raises an event at its high
+     * watermark of 160 and another at its low watermark of 100. Its {@code with} methods change each parameter;
+     * see {@link WilliamsonPolicy}. In the registry:
+     * {@code williamson(workingSet=5, release=1s, queueSize=200, highWatermark=160, lowWatermark=100,
+     * refuseWhenFull=false, within=unlimited)}.
+     *
+     * @return the policy
+     */
+    static WilliamsonPolicy williamson() {
+        return WilliamsonPolicy.DEFAULTS;
+    }
 }

@@ -13,6 +13,7 @@ final class BuiltInPolicies {
             .with(FixedRatePolicy.XP_PROFILE)
             .with(FixedRatePolicy.DESCRIPTOR)
             // the throttles: rates, the virus throttle, adaptive and per-destination caps
+            .with(WilliamsonPolicy.DESCRIPTOR)
 
             // the scan detectors: fast fail, failure rates, credit, threshold random walk
 

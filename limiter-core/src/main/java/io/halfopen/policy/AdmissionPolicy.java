@@ -97,4 +97,19 @@ public interface AdmissionPolicy {
     static WilliamsonPolicy williamson() {
         return WilliamsonPolicy.DEFAULTS;
     }
+
+    /**
+     * Returns a per-destination cap within XP's {@code halfOpenCap(10)} (beyond XP): no destination address holds
+     * more than {@code k} of the slots; waiters for a capped destination never hold back others (FIFO within a
+     * destination, in order of arrival across them). {@link PerDestinationPolicy#within} names another cap,
+     * {@link PerDestinationPolicy#prefixes} keys by /24 and /64 networks. In the registry:
+     * {@code perDestination(k=2, within=halfOpenCap(10))}.
+     *
+     * @param k the most slots one destination may hold, at least 1
+     * @return the policy
+     * @throws PolicyParameterException naming {@code k} if it is smaller
+     */
+    static PerDestinationPolicy perDestination(final int k) {
+        return new PerDestinationPolicy(k, 32, 128, halfOpenCap(HalfOpenCapPolicy.XP_MAX_HALF_OPEN));
+    }
 }

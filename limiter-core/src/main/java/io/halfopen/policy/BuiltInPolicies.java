@@ -14,6 +14,7 @@ final class BuiltInPolicies {
             .with(FixedRatePolicy.DESCRIPTOR)
             // the throttles: rates, the virus throttle, adaptive and per-destination caps
             .with(WilliamsonPolicy.DESCRIPTOR)
+            .with(PerDestinationPolicy.DESCRIPTOR)
 
             // the scan detectors: fast fail, failure rates, credit, threshold random walk
 

@@ -154,6 +154,11 @@ abstract class HoldingGate implements AdmissionGate {
         return inInner < innerMax;
     }
 
+    /** How many more tickets the inner gate surely has a free slot for (may be negative). Under the lock. */
+    final long innerRoom() {
+        return (long) innerMax - inInner;
+    }
+
     /** Raises an event, told to the context's listener once the lock is released. Under the lock. */
     final void raise(final PolicyEvent event) {
         events.add(event);

@@ -13,6 +13,11 @@ final class BuiltInPolicies {
             .with(FixedRatePolicy.XP_PROFILE)
             .with(FixedRatePolicy.DESCRIPTOR)
             // the throttles: rates, the virus throttle, adaptive and per-destination caps
+            .with(TokenBucketPolicy.DESCRIPTOR)
+            .with(SlidingWindowPolicy.DESCRIPTOR)
+            .with(WilliamsonPolicy.DESCRIPTOR)
+            .with(AimdPolicy.DESCRIPTOR)
+            .with(PerDestinationPolicy.DESCRIPTOR)
 
             // the scan detectors: fast fail, failure rates, credit, threshold random walk
             .with(DeadDestinationPolicy.DESCRIPTOR)

@@ -156,7 +156,7 @@ abstract class HoldingGate implements AdmissionGate {
 
     /**
      * How many more tickets the inner gate surely has free slots for (its bound less the tickets let go), for a
-     * rule that lets several go in one {@link #collect}: those it adds there count only once it returns. Under
+     * rule that lets several go in one {@link #collect}: those it adds there count only once it returns. (May be negative.) Under
      * the lock.
      */
     final long innerRoom() {

@@ -41,8 +41,9 @@ class VirtualThreadJvmTest {
                             SocketStormJvmTest.target(accept, 1960), SocketStormJvmTest.target(drop, 40)));
             final ChildJvm.Result child = run.result();
             final List<RecordedEvent> events = RecordingFile.readAllEvents(recording);
-            final long pinned = events.stream()
-                    .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned")).count();
+            final List<RecordedEvent> pinnedEvents = events.stream()
+                    .filter(e -> e.getEventType().getName().equals("jdk.VirtualThreadPinned")).toList();
+            final long pinned = pinnedEvents.size();
             System.out.println("virtual threads with the agent: " + run.verdict().summary(10) + "; " + child.result()
                     + "; JFR jdk.VirtualThreadPinned events: " + pinned);
             assertEquals(0, child.exit(), child::toString);
@@ -50,7 +51,11 @@ class VirtualThreadJvmTest {
             run.verdict().assertReached(10);
             assertEquals(2000, child.count("total"), child::toString);
             assertEquals(1960, child.count("established"), child::toString);
-            assertEquals(0, pinned, "virtual threads pinned while waiting for a slot");
+            assertEquals(0, pinned, () -> "virtual threads pinned while waiting for a slot, where: " + pinnedEvents.stream()
+                    .map(e -> e.getStackTrace() == null ? "(no stack)" : e.getStackTrace().getFrames().stream()
+                            .limit(12).map(f -> f.getMethod().getType().getName() + "." + f.getMethod().getName()
+                                    + ":" + f.getLineNumber()).toList().toString())
+                    .toList());
             assertTrue(events.stream().anyMatch(e -> e.getEventType().getName().equals("io.halfopen.LimitReached")));
         }
     }

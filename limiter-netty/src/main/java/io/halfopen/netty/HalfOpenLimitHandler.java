@@ -56,6 +56,15 @@ import java.util.function.Predicate;
  * rewrote the address. Passing it through would send a SYN the limiter never counted, and no transport can
  * connect to an unresolved address anyway; failing says where the configuration is wrong.
  *
+ * <h2>TCP Fast Open is refused</h2>
+ * A limited channel whose {@link io.netty.channel.ChannelOption#TCP_FASTOPEN_CONNECT} is {@code true} (Epoll,
+ * io_uring) has its connect failed with an {@link IllegalArgumentException} naming the option, and closed; no SYN
+ * is sent and no slot is taken. With TCP Fast Open the transport sends the first bytes in the SYN and reports the
+ * connect done as soon as the kernel queued them, while the socket is still in SYN_SENT (to a peer that drops
+ * SYNs it stays there until the kernel gives up): counted as established, such sockets would put any number of
+ * half-open connects past the limit. The option is checked when the connect reaches the handler and again when
+ * its slot is granted (a slot granted to a channel whose option was set meanwhile is given back).
+ *
  * <h2>One connect's life</h2>
  * The caller's promise is never handed to the transport. The handler asks the limiter for a slot
  * ({@link HalfOpenLimiter#newAttempt}); once granted, it issues the real {@code ctx.connect} with a promise of
@@ -191,6 +200,12 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
         }
         if (promise.isDone()) {
             return; // cancelled before it got here
+        }
+        final IllegalArgumentException refused = RefusedOptions.refusal(channel, remote);
+        if (refused != null) {
+            promise.tryFailure(refused);
+            channel.close(); // as a transport closes a channel whose connect failed
+            return;
         }
         new LimitedConnect(ctx, remote, localAddress, promise).start(limiter);
     }

@@ -202,6 +202,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             giveUp(shuttingDown());
             return;
         }
+        final IllegalArgumentException refused = RefusedOptions.refusal(ctx.channel(), remote);
+        if (refused != null) { // the option was set while the connect waited: no SYN, give the slot back
+            if (giveUp(refused)) {
+                ctx.channel().close();
+            }
+            return;
+        }
         if (!phase.compareAndSet(GRANTED, CONNECTING)) {
             return;
         }

@@ -122,13 +122,32 @@ import java.util.function.Predicate;
  *       waited and how long.</li>
  * </ul>
  *
- * <h2>Two connect timeouts</h2>
- * Netty's {@code CONNECT_TIMEOUT_MILLIS} (30 s by default) is armed by the transport when the real connect
- * reaches the head of the pipeline, that is after the slot was granted; time spent waiting in the queue is not
- * counted by it. The limiter's half-open timeout starts when the slot is granted, a task hop earlier. So the
- * SYN's effective deadline is the smaller of the two, both counted from the grant; whichever fires first ends
- * the attempt as timed out and the other never fires. To bound the wait in the queue as well, set the
- * limiter's {@code queueTimeout}; a connect's worst case is then {@code queueTimeout} plus that deadline.
+ * <h2>Connect timeouts</h2>
+ * By default ({@link ConnectTimeoutScope#QUEUE_AND_HANDSHAKE}) the channel's
+ * {@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS} means what Netty users read it as: the connect
+ * succeeds or fails within that time, queue wait included. A connect still waiting for a slot when it is spent
+ * fails with the limiter's {@link io.halfopen.limiter.QueueTimeoutException} (whose {@code timeout()} is the
+ * connect timeout) and is never issued; a connect granted after waiting gets only what is left: the handler sets
+ * the channel's {@code CONNECT_TIMEOUT_MILLIS} to the remainder (at least 1 ms) for the transport to arm, and
+ * back to its own value once the transport has read it, so the channel's configuration reads as the caller set
+ * it. (This needs the connect to reach the transport at once; a handler between this one and the head that
+ * delays it would see the whole value.) The limiter's own {@code queueTimeout} bounds the wait too, if shorter.
+ * A connect timeout of 0 bounds nothing. With {@link ConnectTimeoutScope#HANDSHAKE_ONLY}, XP's behaviour, the
+ * transport's timeout starts when the SYN goes, and only the limiter's {@code queueTimeout} (none in XP's
+ * profiles) bounds the wait: a connect's worst case is then that queue timeout, or forever, plus the handshake's
+ * deadline.
+ *
+ * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake, counted from the grant;
+ * whichever of it and the transport's timeout fires first ends the attempt as timed out.
+ *
+ * <p>A client with a request timeout of its own (AsyncHttpClient's {@code requestTimeout}, Reactor Netty's
+ * {@code responseTimeout}, an HTTP client's call timeout) should give each connect a
+ * {@code CONNECT_TIMEOUT_MILLIS} no longer than that request timeout: the connect then ends, queued or not,
+ * before the client gives up on the request, and no connect is made for a request already abandoned. With
+ * {@code HANDSHAKE_ONLY}, or a connect timeout longer than the request timeout, a request can time out while its
+ * connect still waits in the queue; the connect then goes on and is made later, for nobody, unless the client
+ * cancels the connect's promise (the handler then leaves the queue at once).
+ *
  * When the limiter runs on real time ({@link HalfOpenLimiter#usesSystemScheduler()}, the default), the handler
  * arms the half-open timer on the channel's own event loop, like Netty's own connect timeout, so that a connect
  * wakes no shared timer thread; with a configured clock or scheduler the timer follows that instead.
@@ -151,6 +170,7 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
 
     private final HalfOpenLimiter limiter;
     private final Predicate<? super Channel> limited;
+    private final ConnectTimeoutScope connectTimeoutScope;
 
     /**
      * Creates a handler that limits the connects of every {@link SocketChannel}.
@@ -169,8 +189,33 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
      * @param limited which channels' connects to limit, e.g. {@link #TCP_CHANNELS} or {@link #ALL_CHANNELS}
      */
     public HalfOpenLimitHandler(final HalfOpenLimiter limiter, final Predicate<? super Channel> limited) {
+        this(limiter, limited, ConnectTimeoutScope.QUEUE_AND_HANDSHAKE);
+    }
+
+    /**
+     * Creates a handler that limits the connects of the channels {@code limited} accepts, their
+     * {@code CONNECT_TIMEOUT_MILLIS} bounding what {@code connectTimeoutScope} says.
+     *
+     * @param limiter             the limiter, shared by every channel of the process
+     * @param limited             which channels' connects to limit
+     * @param connectTimeoutScope whether a channel's connect timeout covers the queue
+     *                            ({@link ConnectTimeoutScope#QUEUE_AND_HANDSHAKE}, the default) or only the
+     *                            handshake ({@link ConnectTimeoutScope#HANDSHAKE_ONLY}, XP's behaviour)
+     */
+    public HalfOpenLimitHandler(final HalfOpenLimiter limiter, final Predicate<? super Channel> limited,
+            final ConnectTimeoutScope connectTimeoutScope) {
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.limited = Objects.requireNonNull(limited, "limited");
+        this.connectTimeoutScope = Objects.requireNonNull(connectTimeoutScope, "connectTimeoutScope");
+    }
+
+    /**
+     * Returns what a channel's {@code CONNECT_TIMEOUT_MILLIS} bounds under this handler.
+     *
+     * @return the scope
+     */
+    public ConnectTimeoutScope connectTimeoutScope() {
+        return connectTimeoutScope;
     }
 
     /**
@@ -207,7 +252,9 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
             channel.close(); // as a transport closes a channel whose connect failed
             return;
         }
-        new LimitedConnect(ctx, remote, localAddress, promise).start(limiter);
+        final int budgetMillis = connectTimeoutScope == ConnectTimeoutScope.QUEUE_AND_HANDSHAKE
+                ? channel.config().getConnectTimeoutMillis() : 0;
+        new LimitedConnect(ctx, remote, localAddress, promise, budgetMillis).start(limiter);
     }
 
     @Override

@@ -362,12 +362,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         }
     }
 
+    /**
+     * Whether the transport's failure is a refusal, by type, never by message (the message is the C library's
+     * {@code strerror} text, translated under a non-English locale). JDK NIO and Netty's native transports
+     * throw a {@link ConnectException} (Netty annotates it with the address, still a {@code ConnectException})
+     * for {@code ECONNREFUSED}, and also for {@code ETIMEDOUT}, which a connect bounded by the half-open timeout
+     * meets only if the kernel's own SYN retries (about 127 s) give up first; unreachable networks and hosts are
+     * {@link java.net.NoRouteToHostException}s or other {@code SocketException}s. Netty's own connect timeout,
+     * also a {@code ConnectException}, is told apart before this is asked.
+     */
     static boolean isRefused(final Throwable cause) {
-        if (!(cause instanceof ConnectException)) {
-            return false;
-        }
-        final String message = cause.getMessage();
-        return message != null && message.contains("Connection refused");
+        return cause instanceof ConnectException;
     }
 
     // ------------------------------------------------------------------ the loop terminated while connecting

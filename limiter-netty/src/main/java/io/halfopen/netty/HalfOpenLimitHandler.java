@@ -18,14 +18,17 @@ import java.util.function.Predicate;
  * most {@code maxHalfOpen} of the process's connects are in SYN_SENT at once, the way Windows XP SP2 limited
  * them. Connects past the limit wait in the limiter's FIFO queue; the first one to wait raises event 4226.
  *
- * <h2>Where it goes</h2>
- * Nearest the head of the pipeline among the handlers that touch {@code connect}: it must see the address the
- * SYN really goes to. {@link io.netty.bootstrap.Bootstrap} resolves the name before the pipeline sees the
- * connect, so the handler sees a resolved {@link InetSocketAddress} and DNS time is not counted (XP limited TCP
- * attempts, not lookups). Add it <em>before</em> (that is, {@code addLast} it earlier than, nearer the head)
- * any handler that rewrites the connect, such as a {@code ProxyHandler}, so that it limits the connect to the
- * proxy that actually leaves the host. One instance is {@link Sharable}: share it, with its limiter, between
- * every channel of the process.
+ * <h2>Where it goes: at the head, {@code addFirst}</h2>
+ * An outbound {@code connect} travels from the tail to the head, and the transport sends the SYN to whatever
+ * address reaches the head. So this handler goes at the head of the pipeline, {@code pipeline.addFirst(limit)},
+ * nearer the head than every handler that rewrites the connect: behind a {@code ProxyHandler} the SYN goes to the
+ * proxy, and the slot must key on the proxy's address, which this handler sees only from the head side of the
+ * proxy handler. {@link io.netty.bootstrap.Bootstrap} resolves the name before the pipeline sees the connect, so
+ * the handler sees a resolved {@link InetSocketAddress} and DNS time is not counted (XP limited TCP attempts, not
+ * lookups). A client that inserts its own proxy handler with {@code addFirst} after your initializer ran puts that
+ * handler ahead of this one: add this handler after the client has built its pipeline (from a hook the client
+ * runs once its own handlers are in), again with {@code addFirst}, so that it ends up at the head. One instance
+ * is {@link Sharable}: share it, with its limiter, between every channel of the process.
  *
  * <pre>{@code
  * HalfOpenLimiter limiter = HalfOpenLimiter.xpSp2();            // 10 half-open, FIFO, 21 s half-open timeout
@@ -35,8 +38,8 @@ import java.util.function.Predicate;
  *         .channel(NioSocketChannel.class)
  *         .handler(new ChannelInitializer<SocketChannel>() {
  *             protected void initChannel(SocketChannel ch) {
- *                 ch.pipeline().addLast(halfOpenLimit);         // first: nearest the head
  *                 ch.pipeline().addLast(new HttpClientCodec(), new MyClientHandler());
+ *                 ch.pipeline().addFirst(halfOpenLimit);        // at the head, ahead of any proxy handler
  *             }
  *         });
  * bootstrap.connect("example.org", 80);   // resolved by the Bootstrap, then waits here for a slot if need be

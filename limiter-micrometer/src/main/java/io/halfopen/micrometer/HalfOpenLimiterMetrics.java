@@ -15,9 +15,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -72,8 +70,7 @@ public final class HalfOpenLimiterMetrics implements MeterBinder, AutoCloseable 
 
     private final HalfOpenLimiter limiter;
     private final Tags tags;
-    private final List<BoundMeters> bound = new ArrayList<>();    // guarded by this
-    private boolean closed;                                       // guarded by this
+    private final Bindings bindings;                              // guarded by this
 
     /**
      * Metrics for {@code limiter}, tagged with its name.
@@ -93,13 +90,8 @@ public final class HalfOpenLimiterMetrics implements MeterBinder, AutoCloseable 
      */
     public HalfOpenLimiterMetrics(final HalfOpenLimiter limiter, final Iterable<Tag> tags) {
         this.limiter = Objects.requireNonNull(limiter, "limiter");
-        final Tags extra = Tags.of(Objects.requireNonNull(tags, "tags"));
-        extra.stream().filter(tag -> tag.getKey().equals("limiter")).findAny().ifPresent(tag -> {
-            throw new IllegalArgumentException("the tag 'limiter' is the limiter's name ('" + limiter.name()
-                    + "'); name the limiter with HalfOpenLimiterBuilder.name instead of tagging limiter="
-                    + tag.getValue());
-        });
-        this.tags = extra.and("limiter", limiter.name());
+        this.tags = Bindings.withLimiterTag(tags, limiter.name(), "name the limiter with HalfOpenLimiterBuilder.name");
+        this.bindings = new Bindings(toString());
     }
 
     /**
@@ -110,11 +102,7 @@ public final class HalfOpenLimiterMetrics implements MeterBinder, AutoCloseable 
      */
     @Override
     public synchronized void bindTo(final MeterRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
-        if (closed) {
-            throw new IllegalStateException("these metrics of " + limiter + " were closed; make a new binder");
-        }
-        final BoundMeters meters = new BoundMeters(registry);
+        final BoundMeters meters = bindings.start(registry);
         gauge(meters, "halfopen.half_open", "attempts holding a slot now (SYN sent, no answer yet)",
                 LimiterStats::halfOpen);
         gauge(meters, "halfopen.queued", "attempts waiting for a slot now", LimiterStats::queued);
@@ -154,7 +142,6 @@ public final class HalfOpenLimiterMetrics implements MeterBinder, AutoCloseable 
         final Recorder recorder = new Recorder(queueWait, halfOpen, shadowWait);
         limiter.addListener(recorder);
         meters.listening(() -> limiter.removeListener(recorder));
-        bound.add(meters);
     }
 
     private Timer bindShadow(final BoundMeters meters) {
@@ -209,11 +196,7 @@ public final class HalfOpenLimiterMetrics implements MeterBinder, AutoCloseable 
      */
     @Override
     public synchronized void close() {
-        closed = true;
-        for (final BoundMeters meters : bound) {
-            meters.remove();
-        }
-        bound.clear();
+        bindings.close();
     }
 
     @Override

@@ -13,9 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -54,8 +52,7 @@ public final class InboundSessionLimiterMetrics implements MeterBinder, AutoClos
 
     private final InboundSessionLimiter limiter;
     private final Tags tags;
-    private final List<BoundMeters> bound = new ArrayList<>();    // guarded by this
-    private boolean closed;                                       // guarded by this
+    private final Bindings bindings;                              // guarded by this
 
     /**
      * Metrics for {@code limiter}, tagged {@code limiter=<name>}.
@@ -83,12 +80,8 @@ public final class InboundSessionLimiterMetrics implements MeterBinder, AutoClos
         if (name.isBlank()) {
             throw new IllegalArgumentException("name must not be blank, was '" + name + "'");
         }
-        final Tags extra = Tags.of(Objects.requireNonNull(tags, "tags"));
-        extra.stream().filter(tag -> tag.getKey().equals("limiter")).findAny().ifPresent(tag -> {
-            throw new IllegalArgumentException("the tag 'limiter' is the name given here ('" + name
-                    + "'); do not tag limiter=" + tag.getValue() + " as well");
-        });
-        this.tags = extra.and("limiter", name);
+        this.tags = Bindings.withLimiterTag(tags, name, "give the name here");
+        this.bindings = new Bindings(toString());
     }
 
     /**
@@ -99,11 +92,7 @@ public final class InboundSessionLimiterMetrics implements MeterBinder, AutoClos
      */
     @Override
     public synchronized void bindTo(final MeterRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
-        if (closed) {
-            throw new IllegalStateException("these metrics of " + limiter + " were closed; make a new binder");
-        }
-        final BoundMeters meters = new BoundMeters(registry);
+        final BoundMeters meters = bindings.start(registry);
         gauge(meters, "halfopen.sessions", "sessions open now, null and exempt sessions included",
                 SessionStats::sessions);
         gauge(meters, "halfopen.sessions.null", "null (anonymous) sessions open now", SessionStats::nullSessions);
@@ -142,7 +131,6 @@ public final class InboundSessionLimiterMetrics implements MeterBinder, AutoClos
         };
         limiter.addListener(counting);
         meters.listening(() -> limiter.removeListener(counting));
-        bound.add(meters);
     }
 
     private void gauge(final BoundMeters meters, final String name, final String description,
@@ -163,11 +151,7 @@ public final class InboundSessionLimiterMetrics implements MeterBinder, AutoClos
      */
     @Override
     public synchronized void close() {
-        closed = true;
-        for (final BoundMeters meters : bound) {
-            meters.remove();
-        }
-        bound.clear();
+        bindings.close();
     }
 
     @Override

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * its attempts went to; the message gives the limiter's stats. When the test itself fails, the stats are added to
  * its failure as a suppressed exception. Each part is closed after the test.
  *
- * <p>On a method, it overrides the class's.
+ * <p>On a method, it overrides the class's (and gives that test parts of its own). With
+ * {@link Parts#PER_CLASS} on the class, its tests share the parts; the limiter's counters then add up across
+ * them, and each test is still checked at its end.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)
@@ -57,10 +59,28 @@ public @interface BehaveLikeXp {
     boolean virtualTime() default false;
 
     /**
+     * Whether each test gets its own parts, or the tests of the class share one set.
+     *
+     * @return default {@link Parts#PER_TEST}
+     */
+    Parts parts() default Parts.PER_TEST;
+
+    /**
      * Whether to check, at the end of each test, that no socket of this process towards the test's peers is
      * still in SYN_SENT.
      *
      * @return default {@code true}
      */
     boolean checkSynSent() default true;
+
+    /** Whose parts they are. */
+    enum Parts {
+        /** Each test gets fresh parts, closed after it. */
+        PER_TEST,
+        /**
+         * The tests of the class share one set of parts, made when the first test asks and closed after the last;
+         * every test is still checked at its end. Only on a class.
+         */
+        PER_CLASS
+    }
 }

@@ -6,6 +6,7 @@ import io.halfopen.time.VirtualClock;
 import java.lang.reflect.AnnotatedElement;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -22,7 +23,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * <p>Thread-safe as JUnit requires: the parts of one test are made under the store's lock; tests running in
  * parallel have separate parts.
  */
-public final class XpExtension implements ParameterResolver, AfterEachCallback, TestExecutionExceptionHandler {
+public final class XpExtension implements ParameterResolver, AfterEachCallback, AfterAllCallback,
+        TestExecutionExceptionHandler {
 
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(XpExtension.class);
 
@@ -55,14 +57,14 @@ public final class XpExtension implements ParameterResolver, AfterEachCallback, 
      * @param context   the context
      * @return the part
      * @throws ParameterResolutionException if the test asks for a {@code VirtualClock} without
-     *                                      {@link BehaveLikeXp#virtualTime()}
+     *                                      {@link BehaveLikeXp#virtualTime()}, or a method is annotated
+     *                                      {@code parts = PER_CLASS}
      */
     @Override
     public Object resolveParameter(final ParameterContext parameter, final ExtensionContext context) {
-        final XpParts parts = parts(context);
         final String type = parameter.getParameter().getType().getName();
         try {
-            return parts.get(type);
+            return parts(context).get(type);
         } catch (final IllegalStateException e) {
             throw new ParameterResolutionException(e.getMessage(), e);
         }
@@ -70,13 +72,14 @@ public final class XpExtension implements ParameterResolver, AfterEachCallback, 
 
     /**
      * Fails the test if it left an attempt half-open or queued, or a socket in SYN_SENT; closes its parts either
-     * way.
+     * way, unless the class shares them ({@link BehaveLikeXp.Parts#PER_CLASS}).
      *
      * @param context the test's context
      */
     @Override
     public void afterEach(final ExtensionContext context) {
-        final XpParts parts = context.getStore(NAMESPACE).remove(XpParts.class, XpParts.class);
+        final XpParts own = context.getStore(NAMESPACE).remove(XpParts.class, XpParts.class);
+        final XpParts parts = own != null ? own : classStore(context).get(XpParts.class, XpParts.class);
         if (parts == null) {
             return;
         }
@@ -84,10 +87,25 @@ public final class XpExtension implements ParameterResolver, AfterEachCallback, 
         try {
             problem = parts.leftBehind();
         } finally {
-            parts.close();
+            if (own != null) {
+                own.close();
+            }
         }
         if (problem.isPresent()) {
             throw new AssertionError(problem.get());
+        }
+    }
+
+    /**
+     * Closes the parts the class's tests shared, if they did.
+     *
+     * @param context the class's context
+     */
+    @Override
+    public void afterAll(final ExtensionContext context) {
+        final XpParts shared = context.getStore(NAMESPACE).remove(XpParts.class, XpParts.class);
+        if (shared != null) {
+            shared.close();
         }
     }
 
@@ -102,7 +120,10 @@ public final class XpExtension implements ParameterResolver, AfterEachCallback, 
     @Override
     public void handleTestExecutionException(final ExtensionContext context, final Throwable throwable)
             throws Throwable {
-        final XpParts parts = context.getStore(NAMESPACE).get(XpParts.class, XpParts.class);
+        XpParts parts = context.getStore(NAMESPACE).get(XpParts.class, XpParts.class);
+        if (parts == null) {
+            parts = classStore(context).get(XpParts.class, XpParts.class);
+        }
         if (parts != null) {
             parts.describe().ifPresent(stats -> throwable.addSuppressed(new LimiterStatsAtFailure(stats)));
         }
@@ -110,8 +131,24 @@ public final class XpExtension implements ParameterResolver, AfterEachCallback, 
     }
 
     private static XpParts parts(final ExtensionContext context) {
+        final BehaveLikeXp settings = settings(context);
+        if (settings.parts() == BehaveLikeXp.Parts.PER_CLASS) {
+            if (AnnotationSupport.findAnnotation(context.getTestMethod().orElseThrow(), BehaveLikeXp.class)
+                    .isPresent()) {
+                throw new IllegalStateException("@BehaveLikeXp(parts = PER_CLASS) belongs on the class, not on "
+                        + context.getDisplayName() + ": a method's parts are its own");
+            }
+            final ExtensionContext owner = context.getParent().orElseThrow();
+            return classStore(context).getOrComputeIfAbsent(XpParts.class,
+                    key -> new XpParts(settings, owner.getDisplayName()), XpParts.class);
+        }
         return context.getStore(NAMESPACE).getOrComputeIfAbsent(XpParts.class,
-                key -> new XpParts(settings(context), context.getDisplayName()), XpParts.class);
+                key -> new XpParts(settings, context.getDisplayName()), XpParts.class);
+    }
+
+    /** The store of the class whose test this is: shared parts live there. */
+    private static ExtensionContext.Store classStore(final ExtensionContext context) {
+        return context.getParent().orElseThrow().getStore(NAMESPACE);
     }
 
     private static BehaveLikeXp settings(final ExtensionContext context) {

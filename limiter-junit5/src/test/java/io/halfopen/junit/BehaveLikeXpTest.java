@@ -174,6 +174,56 @@ class BehaveLikeXpTest {
         assertTrue(failure.getMessage().contains("needs @BehaveLikeXp(virtualTime = true)"), failure.getMessage());
     }
 
+    @BehaveLikeXp(parts = BehaveLikeXp.Parts.PER_CLASS)
+    @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.MethodName.class)
+    static class SharedParts {
+        @Test
+        void a(final HalfOpenLimiter limiter) {
+            SEEN.add(limiter);
+            limiter.newAttempt(remote(1), OWNER).established();
+        }
+
+        @Test
+        void b(final HalfOpenLimiter limiter) {
+            SEEN.add(limiter);
+            SEEN.add(limiter.stats().granted());
+            limiter.newAttempt(remote(2), OWNER);            // left half-open: this test fails, the class goes on
+        }
+
+        @Test
+        void c(final HalfOpenLimiter limiter) {
+            SEEN.add(limiter.isClosed());
+        }
+    }
+
+    @Test
+    void withPartsPerClassTheTestsShareOneLimiterAndEachIsStillChecked() {
+        final Events events = run(SharedParts.class);
+        events.assertStatistics(stats -> stats.started(3).succeeded(1).failed(2));
+        final HalfOpenLimiter limiter = (HalfOpenLimiter) SEEN.get(0);
+        assertSame(limiter, SEEN.get(1), "one limiter for the class");
+        assertEquals(1L, SEEN.get(2), "the second test saw the first one's attempt");
+        assertEquals(false, SEEN.get(3), "still open for the third test");
+        assertEquals("BehaveLikeXpTest$SharedParts", limiter.name(), "named after the class (its display name)");
+        assertTrue(limiter.isClosed(), "closed after the class");
+        assertEquals(2, events.failed().count(), "b left its attempt half-open, and c inherited it");
+    }
+
+    @BehaveLikeXp
+    static class PerClassOnAMethod {
+        @Test
+        @BehaveLikeXp(parts = BehaveLikeXp.Parts.PER_CLASS)
+        void misplaced(final HalfOpenLimiter limiter) {
+        }
+    }
+
+    @Test
+    void partsPerClassOnAMethodIsRefusedSayingWhereItBelongs() {
+        final Throwable failure = onlyFailure(run(PerClassOnAMethod.class));
+        assertTrue(failure.getMessage().startsWith("@BehaveLikeXp(parts = PER_CLASS) belongs on the class"),
+                failure.getMessage());
+    }
+
     // ------------------------------------------------------------------------------ tests that must fail
 
     @BehaveLikeXp

@@ -60,6 +60,9 @@ import java.util.function.ToLongFunction;
  * recorded for them per attempt. The timers are fed by a {@link LimiterListener} that the limiter calls once per
  * attempt, after the attempt's slot is released, never on the acquire path.
  *
+ * <p>The gauges and counters hold the limiter weakly, as Micrometer's own do: once the limiter is unreachable
+ * they read {@code NaN}.
+ *
  * <p>Thread-safe. {@link #bindTo} may be called for several registries; {@link #close()} stops feeding and removes
  * every meter this binder registered, in every registry.
  */

@@ -88,6 +88,15 @@ class InboundSessionLimiterMetricsTest {
     }
 
     @Test
+    void aTagNamedLimiterIsRefusedNamingTheNameGiven() {
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new InboundSessionLimiterMetrics(InboundSessionLimiter.xpProfessional(), "smb",
+                        io.micrometer.core.instrument.Tags.of("limiter", "other")));
+        assertEquals("the tag 'limiter' is the limiter's name ('smb'); give the name here instead of tagging"
+                + " limiter=other", e.getMessage());
+    }
+
+    @Test
     void aBlankNameIsRefused() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new InboundSessionLimiterMetrics(InboundSessionLimiter.xpProfessional(), " "));

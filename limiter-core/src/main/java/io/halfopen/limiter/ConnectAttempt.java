@@ -67,7 +67,10 @@ public interface ConnectAttempt {
 
     /**
      * Reports that the connect failed for another reason and its socket is closed. Ends the attempt as
-     * {@link AttemptState#FAILED}.
+     * {@link AttemptState#FAILED}. Pass the exception the connect threw: the admission policy learns an
+     * unreachable destination from its type ({@link java.net.NoRouteToHostException} or
+     * {@link java.net.PortUnreachableException}: {@link io.halfopen.policy.Outcome#UNREACHABLE}), any other
+     * cause as {@link io.halfopen.policy.Outcome#FAILED}.
      *
      * @param cause why; kept for diagnostics
      * @return {@code true} if this call ended the attempt

@@ -2,7 +2,9 @@ package io.halfopen.limiter;
 
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.FirstContacts;
 import io.halfopen.policy.PolicyContext;
+import io.halfopen.policy.PolicyRegistry;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
@@ -42,6 +44,8 @@ public final class HalfOpenLimiterBuilder {
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private final List<LimiterListener> listeners = new ArrayList<>();
+    private Duration releaseInterval;
+    private String releaseIntervalSetBy;
 
     /** Which call set each setting, for the "already set" message; {@code null} while at its default. */
     private String policySetBy;
@@ -119,6 +123,42 @@ public final class HalfOpenLimiterBuilder {
     public HalfOpenLimiterBuilder policy(final AdmissionPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         setPolicy(policy, "policy", "policy(" + policy.name() + ")");
+        return this;
+    }
+
+    /**
+     * Sets the admission policy by name, in the syntax of {@link PolicyRegistry}, such as
+     * {@code "williamson(workingSet=5, release=1s)"} or {@code "perDestination(k=2, within=halfOpenCap(10))"}:
+     * for a configuration file; the same as {@code policy(PolicyRegistry.builtIn().parse(policy))}.
+     *
+     * @param policy the policy in text
+     * @return this builder
+     * @throws io.halfopen.policy.PolicySyntaxException if the text is wrong (the message says what and where)
+     * @throws IllegalStateException if the policy was already set
+     */
+    public HalfOpenLimiterBuilder policy(final String policy) {
+        Objects.requireNonNull(policy, "policy");
+        final AdmissionPolicy parsed = PolicyRegistry.builtIn().parse(policy);
+        setPolicy(parsed, "policy", "policy(\"" + policy + "\")");
+        return this;
+    }
+
+    /**
+     * Releases the queue at a fixed rate: queued attempts leave it no faster than one per {@code interval}, and
+     * only into a free slot, whatever policy the builder has ({@link #maxHalfOpen}, {@link #profile}, or
+     * {@link #policy}); attempts that find a free slot and nobody waiting still go at once. Microsoft's words for
+     * XP SP2 are that attempts past the limit "are put in a queue and resolved at a fixed rate", with no rate
+     * documented: this is one reading of them, off by default (a queued attempt goes as soon as a slot frees).
+     * See {@link io.halfopen.policy.FixedRatePolicy}.
+     *
+     * @param interval the least time between two releases, positive
+     * @return this builder
+     */
+    public HalfOpenLimiterBuilder releaseAtFixedRate(final Duration interval) {
+        positiveNanos("releaseAtFixedRate", interval);
+        releaseIntervalSetBy = once("releaseAtFixedRate", String.valueOf(releaseInterval), releaseIntervalSetBy,
+                "releaseAtFixedRate(" + interval + ")");
+        this.releaseInterval = interval;
         return this;
     }
 
@@ -341,13 +381,16 @@ public final class HalfOpenLimiterBuilder {
         checkOneClock();
         checkEventsPaced();
         checkShadow();
-        final AdmissionGate chosen = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler)),
-                () -> "policy " + policy.name() + " returned a null gate");
+        final AdmissionPolicy policy = releaseInterval == null ? this.policy
+                : AdmissionPolicy.fixedRate(releaseInterval).within(this.policy);
         final LimiterCounters counters = new LimiterCounters();
         final LongAdder shadowEvents = shadow ? new LongAdder() : null;
         final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, scheduler,
                 limitEventMinInterval == null ? 0L : limitEventMinInterval.toNanos(), listeners, counters,
                 shadow ? new LimitEvents.Shadow(policy.name(), policy.maxHalfOpen(), shadowEvents) : null);
+        final AdmissionGate chosen = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
+                new PolicyEventRelay(name, events), new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
+                () -> "policy " + policy.name() + " returned a null gate");
         final AdmissionGate gate = shadow ? new ShadowGate(chosen, ticker, scheduler, events, shadowEvents) : chosen;
         return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
                 halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,

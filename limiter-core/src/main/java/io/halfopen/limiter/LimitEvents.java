@@ -88,6 +88,11 @@ final class LimitEvents {
 
     // ---------------------------------------------------------------- listeners
 
+    /** The listeners now, the builder's first: the array is never modified, only replaced. */
+    LimiterListener[] listeners() {
+        return listeners;
+    }
+
     void add(final LimiterListener listener) {
         Objects.requireNonNull(listener, "listener");
         while (true) {

@@ -1,12 +1,13 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.PolicyEvent;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /**
- * Observes a limiter: its event 4226, the end of every attempt, and in shadow mode what the chosen policy would
- * have done. For metrics and logs. Given to the builder ({@link HalfOpenLimiterBuilder#listener}) or added to a
- * built limiter ({@link HalfOpenLimiter#addListener}).
+ * Observes a limiter: its event 4226, the end of every attempt, the events of its policy's own rule, and in
+ * shadow mode what the chosen policy would have done. For metrics and logs. Given to the builder
+ * ({@link HalfOpenLimiterBuilder#listener}) or added to a built limiter ({@link HalfOpenLimiter#addListener}).
  *
  * <p>Callbacks run on the thread that caused them (the one that queued an attempt, reported an outcome or
  * ran a timer), never under a lock and never on the semaphore's fast path. They may run on several threads at
@@ -43,5 +44,15 @@ public interface LimiterListener {
      * @param wait   how long it would have waited for a slot
      */
     default void wouldHaveWaited(final InetSocketAddress remote, final Duration wait) {
+    }
+
+    /**
+     * The limiter's policy reported an event of its own rule, such as Williamson's delay queue reaching its
+     * high watermark (see the policy's javadoc for which events it raises). Runs on the thread that caused it,
+     * outside the gate's lock.
+     *
+     * @param event what the policy reports
+     */
+    default void policyEvent(final PolicyEvent event) {
     }
 }

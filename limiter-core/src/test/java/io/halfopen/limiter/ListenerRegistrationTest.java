@@ -52,6 +52,25 @@ class ListenerRegistrationTest {
         assertEquals(List.of("late:4226", "late:CANCELLED(never granted)", "late:REFUSED"), log);
     }
 
+    /** The policy's own events (here deadDestination's mark) reach a listener added after build, too. */
+    @Test
+    void aListenerAddedAfterBuildHearsThePolicysEvents() {
+        final List<String> log = new CopyOnWriteArrayList<>();
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().clock(clock)
+                .policy(io.halfopen.policy.AdmissionPolicy.deadDestination()).build();
+        limiter.addListener(new LimiterListener() {
+            @Override
+            public void policyEvent(final io.halfopen.policy.PolicyEvent event) {
+                log.add(event.getClass().getSimpleName());
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            final ConnectAttempt attempt = limiter.newAttempt(remote(25), new RecordingListener());
+            assertTrue(attempt.failed(new java.net.NoRouteToHostException("No route to host")));
+        }
+        assertEquals(List.of("DestinationMarkedDead"), log);
+    }
+
     @Test
     void listenersAreCalledInRegistrationOrderTheBuildersFirst() {
         final List<String> log = new CopyOnWriteArrayList<>();

@@ -147,11 +147,16 @@ class SessionListenerRegistrationTest {
             thread.start();
         }
         assertTrue(started.await(10, TimeUnit.SECONDS));
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (all.size() < 2_000 && System.nanoTime() < deadline) {   // register mid-traffic, not before it
+            Thread.onSpinWait();
+        }
         limiter.addListener(ids(late));
         for (final Thread thread : threads) {
             thread.join(TimeUnit.SECONDS.toMillis(60));
         }
         assertEquals(16_000, all.size(), "each session opened and ended");
+        assertTrue(late.size() < all.size(), "registered after the traffic began: " + late.size());
         assertEquals(all.subList(all.size() - late.size(), all.size()), late,
                 "the late listener heard a suffix of the history, in order, with nothing missing");
         System.out.printf("[sessions] the late listener heard the last %d of %d events%n", late.size(), all.size());

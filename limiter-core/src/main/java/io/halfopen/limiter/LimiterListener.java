@@ -49,7 +49,9 @@ public interface LimiterListener {
     /**
      * The limiter's policy reported an event of its own rule, such as Williamson's delay queue reaching its
      * high watermark (see the policy's javadoc for which events it raises). Runs on the thread that caused it,
-     * outside the gate's lock.
+     * outside the gate's lock. In {@linkplain HalfOpenLimiter#isShadow() shadow mode} the events are those of the
+     * policy under evaluation, which enforces nothing; they are not marked as such (and are logged at WARN like
+     * any other), so a listener that cares asks the limiter.
      *
      * @param event what the policy reports
      */

@@ -33,6 +33,15 @@ public interface ConnectAttempt {
     InetSocketAddress remote();
 
     /**
+     * Returns whether this attempt was granted a slot at some point: it is, or was, half-open. {@code false} for
+     * an attempt still queued and for one that left the queue without a slot (queue timeout, cancelled while
+     * queued, rejected).
+     *
+     * @return whether the attempt got a slot
+     */
+    boolean wasGranted();
+
+    /**
      * Returns the current state; a snapshot.
      *
      * @return the state

@@ -418,6 +418,17 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     }
 
     @Override
+    public boolean wasGranted() {
+        if (grantedAt != NOT_YET) {
+            return true;
+        }
+        // grantedAt is written just after the CAS to HALF_OPEN: a state that only a grant reaches says it too
+        final AttemptState now = state();
+        return now.holdsSlot() || now == AttemptState.ESTABLISHED || now == AttemptState.REFUSED
+                || now == AttemptState.TIMED_OUT || now == AttemptState.FAILED;
+    }
+
+    @Override
     public Duration queueWait() {
         final long granted = grantedAt;
         if (granted != NOT_YET) {

@@ -6,6 +6,7 @@ import io.halfopen.time.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,6 +127,50 @@ public final class HalfOpenLimiter implements AutoCloseable {
     }
 
     /**
+     * As {@link #newAttempt(InetSocketAddress, AttemptListener)}, but the attempt waits in the queue at most
+     * {@code maxWait} (or the limiter's queue timeout, if shorter), then fails with a
+     * {@link QueueTimeoutException} naming the bound that expired: for an owner whose connect has a deadline of
+     * its own, such as a Netty channel's connect timeout, so that the queue does not outlast it.
+     *
+     * @param remote  the resolved address to connect to
+     * @param listener the owner's callbacks
+     * @param maxWait how long the attempt may wait for a slot at most, positive
+     * @return the attempt's handle
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code remote} is unresolved or {@code maxWait} is not positive
+     */
+    public ConnectAttempt newAttemptWithin(final InetSocketAddress remote, final AttemptListener listener,
+            final Duration maxWait) {
+        return start(remote, listener, boundedQueueWait(maxWait), context.scheduler);
+    }
+
+    /**
+     * As {@link #newAttempt(InetSocketAddress, AttemptListener, Scheduler)} (the half-open timer on
+     * {@code halfOpenTimers}) and {@link #newAttemptWithin(InetSocketAddress, AttemptListener, Duration)} (the queue
+     * wait bounded by {@code maxWait}) at once. The queue timer stays on the limiter's scheduler.
+     *
+     * @param remote         the resolved address to connect to
+     * @param listener       the owner's callbacks
+     * @param maxWait        how long the attempt may wait for a slot at most, positive
+     * @param halfOpenTimers where to arm the half-open timer
+     * @return the attempt's handle
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code remote} is unresolved or {@code maxWait} is not positive
+     */
+    public ConnectAttempt newAttemptWithin(final InetSocketAddress remote, final AttemptListener listener,
+            final Duration maxWait, final Scheduler halfOpenTimers) {
+        return start(remote, listener, boundedQueueWait(maxWait), Objects.requireNonNull(halfOpenTimers,
+                "halfOpenTimers"));
+    }
+
+    /** The queue timeout of an attempt that waits at most {@code maxWait}: the shorter of it and the limiter's. */
+    private long boundedQueueWait(final Duration maxWait) {
+        final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
+        final long queueTimeout = context.queueTimeoutNanos;
+        return queueTimeout > 0 ? Math.min(queueTimeout, maxWaitNanos) : maxWaitNanos;
+    }
+
+    /**
      * Whether this limiter's timers run on the process's shared timer thread, in real time (the default, when
      * no scheduler or clock was configured).
      *
@@ -177,9 +222,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      */
     public ConnectAttempt acquire(final InetSocketAddress remote, final Duration maxWait,
             final Runnable onHalfOpenTimeout) throws InterruptedException, HalfOpenLimitException {
-        final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
-        final long queueTimeout = context.queueTimeoutNanos;
-        final long timeout = queueTimeout > 0 ? Math.min(queueTimeout, maxWaitNanos) : maxWaitNanos;
+        final long timeout = boundedQueueWait(maxWait);
         final BlockingGrant grant = new BlockingGrant(Thread.currentThread(), onHalfOpenTimeout);
         return grant.await(start(remote, grant, timeout, context.scheduler));
     }
@@ -208,6 +251,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
         if (context.room.close()) {
             context.gate.forEachQueued(ticket -> ((DefaultConnectAttempt) ticket).failBecauseClosed());
             context.gate.close();
+            context.events.flush(); // a 4226 folded by limitEventMinInterval is raised now, not left to a timer
         }
     }
 
@@ -247,16 +291,68 @@ public final class HalfOpenLimiter implements AutoCloseable {
     }
 
     /**
-     * Returns the limit in force: the policy's {@link AdmissionPolicy#maxHalfOpen()}.
+     * Returns the limit in force: the policy's {@link AdmissionPolicy#maxHalfOpen()}; none in shadow mode,
+     * which enforces nothing ({@link ShadowStats#maxHalfOpen()} has the policy's).
      *
      * @return the limit, {@link Integer#MAX_VALUE} for none
      */
     public int maxHalfOpen() {
-        return context.maxHalfOpen();
+        return isShadow() ? Integer.MAX_VALUE : context.maxHalfOpen();
     }
 
     /**
-     * Returns the admission policy.
+     * Returns whether this limiter runs in shadow mode ({@link HalfOpenLimiterBuilder#shadow(boolean)}): it
+     * admits every attempt at once and records what its policy would have done.
+     *
+     * @return whether in shadow mode
+     */
+    public boolean isShadow() {
+        return context.gate instanceof ShadowGate;
+    }
+
+    /**
+     * Returns what the policy would have done, for a limiter in shadow mode: a snapshot, lock-free and cheap
+     * enough to poll.
+     *
+     * @return the shadow world's figures, or empty if this limiter is not in shadow mode
+     */
+    public Optional<ShadowStats> shadowStats() {
+        return context.gate instanceof ShadowGate shadow
+                ? Optional.of(shadow.stats(context.policy.name(), context.maxHalfOpen()))
+                : Optional.empty();
+    }
+
+    /**
+     * Adds a listener to this limiter, after the ones given to the builder and any added before: for a
+     * metrics binder or a test fixture that gets a limiter already built. Thread-safe, and free for attempts
+     * while no listener is registered (a delivery reads one volatile array and finds it empty).
+     *
+     * <p>Ordering: the listener hears every event raised, and every attempt that ends, after this method
+     * returns (in the happens-before sense); one raised on another thread meanwhile may or may not reach it.
+     * Listeners are called in the order they were added, the builder's first. The same listener added twice is
+     * called twice.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addListener(final LimiterListener listener) {
+        context.events.add(listener);
+    }
+
+    /**
+     * Removes a listener added with {@link #addListener} or given to the builder (its last registration, if it
+     * was added more than once). A delivery already under way on another thread may still call it once; none
+     * that starts after this method returns does.
+     *
+     * @param listener the listener
+     * @return whether it was registered
+     */
+    public boolean removeListener(final LimiterListener listener) {
+        return context.events.remove(listener);
+    }
+
+    /**
+     * Returns the admission policy: the one in force, or in shadow mode the one being evaluated.
      *
      * @return the policy
      */
@@ -303,7 +399,8 @@ public final class HalfOpenLimiter implements AutoCloseable {
     @Override
     public String toString() {
         final LimiterStats stats = stats();
-        return "HalfOpenLimiter[" + context.name + ", " + context.policy.name() + ", halfOpen=" + stats.halfOpen()
+        return "HalfOpenLimiter[" + context.name + ", " + (isShadow() ? "shadow(" + context.policy.name() + ")"
+                : context.policy.name()) + ", halfOpen=" + stats.halfOpen()
                 + ", queued=" + stats.queued() + (isClosed() ? ", closed" : "") + "]";
     }
 }

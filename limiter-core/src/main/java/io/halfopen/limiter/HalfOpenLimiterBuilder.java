@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Builds a {@link HalfOpenLimiter}. Starts from Windows XP SP2's behaviour; every option that departs from it
@@ -37,6 +38,8 @@ public final class HalfOpenLimiterBuilder {
     private Duration queueTimeout;
     private int maxQueued = Integer.MAX_VALUE;
     private LimitEventMode limitEventMode = LimitEventMode.ONCE_PER_EPISODE;
+    private Duration limitEventMinInterval;
+    private boolean shadow;
     private boolean exemptLoopback;
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
@@ -51,6 +54,8 @@ public final class HalfOpenLimiterBuilder {
     private String queueTimeoutSetBy;
     private String maxQueuedSetBy;
     private String limitEventsSetBy;
+    private String limitEventMinIntervalSetBy;
+    private String shadowSetBy;
     private String exemptLoopbackSetBy;
     private String tickerSetBy;
     private String schedulerSetBy;
@@ -231,6 +236,54 @@ public final class HalfOpenLimiterBuilder {
     }
 
     /**
+     * Raises event 4226 at most once per {@code minInterval}: a queue that empties and refills many times a
+     * second starts an episode each time, and would otherwise log a WARN line (and raise a JFR event and a
+     * listener call) for each. The first episode after a calm interval raises its event at once; the episodes
+     * that start within the next {@code minInterval} are folded into one event at the interval's end, whose
+     * {@link LimitReached#episodes()} (and log line, and JFR event) says how many it stands for. Every episode
+     * is in exactly one event. Default: none, every episode raises its own event. With
+     * {@link LimitEventMode#EVERY_THROTTLED_ATTEMPT} the throttled attempts are folded the same way. Runs on the
+     * limiter's ticker and scheduler, so it follows a {@link VirtualClock}.
+     *
+     * @param minInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code minInterval} is zero, negative or too long for nanoseconds
+     */
+    public HalfOpenLimiterBuilder limitEventMinInterval(final Duration minInterval) {
+        positiveNanos("limitEventMinInterval", minInterval);
+        limitEventMinIntervalSetBy = once("limitEventMinInterval", String.valueOf(this.limitEventMinInterval),
+                limitEventMinIntervalSetBy, "limitEventMinInterval(" + minInterval + ")");
+        this.limitEventMinInterval = minInterval;
+        return this;
+    }
+
+    /**
+     * Shadow mode, for operators choosing a limit on live traffic: the limiter admits every attempt at once
+     * (nothing is ever queued, refused or delayed: real attempts never wait), and records what the chosen policy
+     * would have done, as if every attempt had arrived when it did, waited as the policy would have made it
+     * wait, and then been half-open as long as it really was: how many would have queued, how long each would
+     * have waited ({@link LimiterListener#wouldHaveWaited}, for a histogram), how many the policy would have
+     * refused, and event 4226 where the policy would have started throttling, marked
+     * {@linkplain LimitReached#shadow() shadow} and logged at INFO on the logger
+     * {@code io.halfopen.limiter.HalfOpenLimiter.shadow}. {@link HalfOpenLimiter#shadowStats()} has the
+     * figures. Works with any {@linkplain #policy(AdmissionPolicy) policy}, and with every owner of attempts
+     * unchanged (the Netty handler, the JDK sockets). The half-open timeout still applies: it is not the
+     * policy's.
+     *
+     * <p>Not with {@link #maxQueued(int)} or {@link #queueTimeout(Duration)}: nothing waits in shadow mode, so
+     * neither would ever apply; the would-have-waited histogram says how many would have waited longer than a
+     * given timeout. {@link #build()} refuses the combination.
+     *
+     * @param shadow whether to run in shadow mode (default {@code false})
+     * @return this builder
+     */
+    public HalfOpenLimiterBuilder shadow(final boolean shadow) {
+        shadowSetBy = once("shadow", Boolean.toString(this.shadow), shadowSetBy, "shadow(" + shadow + ")");
+        this.shadow = shadow;
+        return this;
+    }
+
+    /**
      * Lets connects to loopback addresses (127.0.0.0/8, ::1) bypass the limit: neither counted nor delayed.
      * Default {@code false}: whether XP counted loopback is undocumented, and the weak evidence says it did.
      *
@@ -319,21 +372,52 @@ public final class HalfOpenLimiterBuilder {
      * Builds the limiter.
      *
      * @return a new limiter
-     * @throws IllegalStateException if the ticker and the scheduler do not run on one clock (see above)
+     * @throws IllegalStateException if the ticker and the scheduler do not run on one clock (see above), if
+     *                               {@link #limitEventMinInterval} is set with {@link LimitEventMode#NEVER}, or if
+     *                               {@link #shadow(boolean) shadow mode} is set with a queue bound or a queue
+     *                               timeout
      */
     public HalfOpenLimiter build() {
         checkOneClock();
+        checkEventsPaced();
+        checkShadow();
         final AdmissionPolicy policy = releaseInterval == null ? this.policy
                 : AdmissionPolicy.fixedRate(releaseInterval).within(this.policy);
         final LimiterCounters counters = new LimiterCounters();
-        final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
-                counters);
-        final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
-                new PolicyEventRelay(name, listeners), new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
+        final LongAdder shadowEvents = shadow ? new LongAdder() : null;
+        final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, scheduler,
+                limitEventMinInterval == null ? 0L : limitEventMinInterval.toNanos(), listeners, counters,
+                shadow ? new LimitEvents.Shadow(policy.name(), policy.maxHalfOpen(), shadowEvents) : null);
+        final AdmissionGate chosen = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
+                new PolicyEventRelay(name, events), new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
                 () -> "policy " + policy.name() + " returned a null gate");
+        final AdmissionGate gate = shadow ? new ShadowGate(chosen, ticker, scheduler, events, shadowEvents) : chosen;
         return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
                 halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,
                 counters, events, new WaitingRoom(maxQueued, events, counters)));
+    }
+
+    private void checkEventsPaced() {
+        if (limitEventMinInterval != null && limitEventMode == LimitEventMode.NEVER) {
+            throw new IllegalStateException("limitEventMinInterval was set by " + limitEventMinIntervalSetBy
+                    + ", but " + limitEventsSetBy + " raises no event 4226 to pace; drop one of them");
+        }
+    }
+
+    private void checkShadow() {
+        if (!shadow) {
+            return;
+        }
+        if (maxQueuedSetBy != null && maxQueued != Integer.MAX_VALUE) {
+            throw new IllegalStateException("shadow(true) admits every attempt at once, so " + maxQueuedSetBy
+                    + " would never apply; drop it (shadowStats().peakQueued() says how long the queue would have"
+                    + " grown)");
+        }
+        if (queueTimeout != null) {
+            throw new IllegalStateException("shadow(true) admits every attempt at once, so " + queueTimeoutSetBy
+                    + " would never apply; drop it (LimiterListener.wouldHaveWaited gives every wait the policy"
+                    + " would have imposed)");
+        }
     }
 
     private void checkOneClock() {

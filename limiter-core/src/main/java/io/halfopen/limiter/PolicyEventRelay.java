@@ -2,7 +2,6 @@ package io.halfopen.limiter;
 
 import io.halfopen.policy.PolicyEvent;
 import io.halfopen.policy.PolicyListener;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,24 +9,26 @@ import org.slf4j.LoggerFactory;
  * Where a limiter's gate reports its {@link PolicyEvent}s: one WARN log line each, then every
  * {@link LimiterListener#policyEvent}. A listener that throws is logged and never disturbs the gate.
  *
- * <p>Thread-safe: immutable; runs on the gate's calling thread.
+ * <p>Thread-safe: immutable; runs on the gate's calling thread. The listeners are the limiter's at the time of each
+ * event, those added to the built limiter included (one volatile read of {@link LimitEvents}' array).
  */
 final class PolicyEventRelay implements PolicyListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(HalfOpenLimiter.class);
 
     private final String limiterName;
-    private final LimiterListener[] listeners;
+    private final LimitEvents events;
 
-    PolicyEventRelay(final String limiterName, final List<LimiterListener> listeners) {
+    /** @param events whose listeners hear the policy's events: those registered when each event is raised */
+    PolicyEventRelay(final String limiterName, final LimitEvents events) {
         this.limiterName = limiterName;
-        this.listeners = listeners.toArray(new LimiterListener[0]);
+        this.events = events;
     }
 
     @Override
     public void policyEvent(final PolicyEvent event) {
         LOG.warn("{} [halfopen limiter '{}', policy {}]", event.description(), limiterName, event.policy());
-        for (final LimiterListener listener : listeners) {
+        for (final LimiterListener listener : events.listeners()) {
             try {
                 listener.policyEvent(event);
             } catch (final Throwable t) {

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.limiter.ShadowStats;
-import io.halfopen.testkit.KernelJudge;
+import io.halfopen.testkit.LoopbackPeers;
 import io.halfopen.testkit.SynSentVerdict;
-import io.halfopen.testkit.SynSentWatch;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -39,19 +38,17 @@ class ShadowModeSocketsTest {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().name("shadow").maxHalfOpen(1).shadow(true).build();
         final HalfOpenSocketFactory factory = new HalfOpenSocketFactory(limiter);
         final InetSocketAddress dropping = peers.dropping();
-        final List<Object> outcomes;
-        final SynSentVerdict verdict;
-        try (SynSentWatch kernel = KernelJudge.watch(List.of(dropping))) {
-            outcomes = Storm.fire("shadow", CONNECTS, i -> () -> {
-                try (Socket socket = factory.createSocket()) {
-                    socket.connect(dropping, 3_000);   // the peer drops SYNs: each connect waits out its timeout
-                    return "connected";
-                } catch (final SocketTimeoutException e) {
-                    return "timed out";
-                }
-            });
-            verdict = kernel.stop();
-        }
+        final Storm.Outcome storm = Storm.fire("ShadowModeSocketsTest.shadow", List.of(dropping), CONNECTS,
+                i -> () -> {
+                    try (Socket socket = factory.createSocket()) {
+                        socket.connect(dropping, 3_000);   // the peer drops SYNs: each connect waits out its timeout
+                        return "connected";
+                    } catch (final SocketTimeoutException e) {
+                        return "timed out";
+                    }
+                });
+        final List<Object> outcomes = storm.results();
+        final SynSentVerdict verdict = storm.kernel();
         System.out.println("ShadowModeSocketsTest: " + verdict.summary(1));
         assertEquals(Collections.nCopies(CONNECTS, "timed out"), outcomes);
         verdict.assertReached(CONNECTS);   // all three half-open at once, where the policy allows one

@@ -1,7 +1,7 @@
 package io.halfopen.benchmarks;
 
 import io.halfopen.benchmarks.netty.CloseOnActive;
-import io.halfopen.benchmarks.netty.LoopbackServer;
+import io.halfopen.benchmarks.netty.KernelCheck;
 import io.halfopen.benchmarks.netty.NioGroups;
 import io.halfopen.benchmarks.netty.QuietClose;
 import io.halfopen.benchmarks.netty.TimeWaitSockets;
@@ -9,6 +9,7 @@ import io.halfopen.netty.InboundSessionLimitHandler;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.session.InboundSessionLimiter;
 import io.halfopen.session.SessionStats;
+import io.halfopen.testkit.LoopbackServer;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -61,8 +63,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Threads: the benchmark thread, one client event loop, one server event loop (accepts and serves). The
  * server closes normally (FIN); the client, with {@code SO_LINGER} 0, answers with a reset, which ends the
  * server's socket in FIN_WAIT2, so neither side enters TIME_WAIT. The tear-down checks that in the kernel's
- * tables, and throws unless the server accepted and closed every connect, no channel saw an exception, and the
- * session table is empty (no leaked session, no open connection, nothing refused).
+ * tables, and throws unless the server accepted and closed every connect, no channel saw an exception, the
+ * session table is empty (no leaked session, no open connection, nothing refused), and (where the kernel's trace
+ * can run, {@link KernelCheck}) the kernel never held more than one client socket in SYN_SENT at once.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -95,6 +98,8 @@ public class NettyAcceptBenchmark {
     InboundSessionLimiter sessions;
     final CloseOnActive closer = new CloseOnActive();
     LoopbackServer server;
+    final QuietClose serverExceptions = new QuietClose();
+    KernelCheck kernel;
     InetSocketAddress address;
     EventLoopGroup clientGroup;
     final QuietClose clientExceptions = new QuietClose();
@@ -108,9 +113,10 @@ public class NettyAcceptBenchmark {
                 ? InboundSessionLimiter.builder().profile(WindowsProfile.XP_PRO_SP2).scheduler(ARMS_NOTHING).build()
                 : InboundSessionLimiter.xpProfessional();
         server = handler == Handler.NONE
-                ? new LoopbackServer(closer)
-                : new LoopbackServer(new InboundSessionLimitHandler(sessions), closer);
+                ? LoopbackServer.start(closer, serverExceptions)
+                : LoopbackServer.start(new InboundSessionLimitHandler(sessions), closer, serverExceptions);
         address = server.address();
+        kernel = KernelCheck.start("NettyAcceptBenchmark-" + handler, address);
         clientGroup = NioGroups.oneThread("client");
         bootstrap = new Bootstrap()
                 .group(clientGroup)
@@ -142,10 +148,10 @@ public class NettyAcceptBenchmark {
     @TearDown(Level.Trial)
     public void checkAndStop() {
         try {
-            server.awaitDrained(connects, DRAIN_TIMEOUT_MILLIS);
+            server.awaitDrained(connects, Duration.ofMillis(DRAIN_TIMEOUT_MILLIS));
             PermitCheck.equal("server children", "exceptions (first unexpected: "
-                    + server.exceptions().firstUnexpected() + ")", 0,
-                    server.exceptions().resets() + server.exceptions().unexpected());
+                    + serverExceptions.firstUnexpected() + ")", 0,
+                    serverExceptions.resets() + serverExceptions.unexpected());
             PermitCheck.equal("client channels", "exceptions (first unexpected: "
                     + clientExceptions.firstUnexpected() + ")", 0,
                     clientExceptions.resets() + clientExceptions.unexpected());
@@ -162,7 +168,9 @@ public class NettyAcceptBenchmark {
                 PermitCheck.equal("loopback", "sockets in TIME_WAIT on the server's port " + address.getPort(), 0,
                         TimeWaitSockets.count(address.getPort()));
             }
+            kernel.check(1, connects); // one connect at a time
         } finally {
+            kernel.close();
             NioGroups.shutdown(clientGroup);
             server.close();
         }

@@ -1,12 +1,13 @@
 package io.halfopen.benchmarks;
 
-import io.halfopen.benchmarks.netty.LoopbackServer;
+import io.halfopen.benchmarks.netty.KernelCheck;
 import io.halfopen.benchmarks.netty.NioGroups;
 import io.halfopen.benchmarks.netty.QuietClose;
 import io.halfopen.benchmarks.netty.TimeWaitSockets;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.netty.HalfOpenLimitHandler;
+import io.halfopen.testkit.LoopbackServer;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
@@ -17,6 +18,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -57,7 +59,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ephemeral ports never run out; the server child sees the reset on its next read and closes. The tear-down
  * checks it in the kernel's tables, and throws unless the server accepted and closed every connect, the
  * limiter is back at zero half-open and zero queued with every granted connect established and none refused,
- * failed, timed out or cancelled.
+ * failed, timed out or cancelled, and (where the kernel's trace can run, {@link KernelCheck}) the kernel never
+ * held more than one socket in SYN_SENT towards the server.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -87,6 +90,8 @@ public class NettyConnectBenchmark {
     public Handler handler;
 
     LoopbackServer server;
+    final QuietClose serverExceptions = new QuietClose();
+    KernelCheck kernel;
     InetSocketAddress address;
     EventLoopGroup clientGroup;
     HalfOpenLimiter limiter;
@@ -97,8 +102,9 @@ public class NettyConnectBenchmark {
     /** Starts the server, the client event loop and the limiter (in the pipeline in the HALF_OPEN_LIMIT rows). */
     @Setup(Level.Trial)
     public void start() {
-        server = new LoopbackServer();
+        server = LoopbackServer.start(serverExceptions);
         address = server.address();
+        kernel = KernelCheck.start("NettyConnectBenchmark-" + handler, address);
         clientGroup = NioGroups.oneThread("client");
         limiter = handler == Handler.HALF_OPEN_LIMIT_NO_TIMER
                 ? HalfOpenLimiter.builder().scheduler(ARMS_NOTHING).build()
@@ -136,9 +142,9 @@ public class NettyConnectBenchmark {
     @TearDown(Level.Trial)
     public void checkAndStop() {
         try {
-            server.awaitDrained(connects, DRAIN_TIMEOUT_MILLIS);
+            server.awaitDrained(connects, Duration.ofMillis(DRAIN_TIMEOUT_MILLIS));
             PermitCheck.equal("server children", "exceptions other than a reset (first: "
-                    + server.exceptions().firstUnexpected() + ")", 0, server.exceptions().unexpected());
+                    + serverExceptions.firstUnexpected() + ")", 0, serverExceptions.unexpected());
             PermitCheck.equal("client channels", "exceptions (first unexpected: "
                     + clientExceptions.firstUnexpected() + ")", 0,
                     clientExceptions.resets() + clientExceptions.unexpected());
@@ -155,7 +161,9 @@ public class NettyConnectBenchmark {
                 PermitCheck.equal("loopback", "sockets in TIME_WAIT on the server's port " + address.getPort(), 0,
                         TimeWaitSockets.count(address.getPort()));
             }
+            kernel.check(1, connects); // one connect at a time
         } finally {
+            kernel.close();
             NioGroups.shutdown(clientGroup);
             server.close();
             limiter.close();

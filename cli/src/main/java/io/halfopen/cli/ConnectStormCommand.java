@@ -6,8 +6,10 @@ import io.halfopen.limiter.LimitReached;
 import io.halfopen.limiter.LimiterListener;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.netty.HalfOpenLimitHandler;
-import io.halfopen.netty.LoopbackPeers;
-import io.halfopen.netty.SynSentSampler;
+import io.halfopen.testkit.KernelJudge;
+import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.testkit.SynSentVerdict;
+import io.halfopen.testkit.SynSentWatch;
 import io.halfopen.sim.cli.SimulateCommand;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -26,7 +28,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,9 +45,11 @@ import picocli.CommandLine.Spec;
 /**
  * The demo: a storm of TCP connects from this machine to loopback peers it starts itself (one that accepts, one
  * that refuses, one that drops SYNs), through {@link HalfOpenLimitHandler}, with live progress, event 4226 when
- * it fires, and a summary that puts the kernel's own peak of SYN_SENT sockets beside the configured limit.
- * Nothing leaves 127.0.0.1. The subcommand {@code sessions} is the second demo, {@link SessionsCommand}; {@code simulate}
- * is the policy simulator ({@link SimulateCommand}).
+ * it fires, and a summary that puts the kernel's own peak of SYN_SENT sockets beside the configured limit, and
+ * says which judge counted it: the kernel's trace (exact; as root) or samples of {@code /proc/net/tcp*}
+ * ({@link KernelJudge}; under {@code CI=true} the trace is required). Nothing leaves 127.0.0.1. The subcommand
+ * {@code sessions} is the second demo, {@link SessionsCommand}; {@code simulate} is the policy simulator
+ * ({@link SimulateCommand}).
  */
 @Command(name = "halfopen-cli", mixinStandardHelpOptions = true, version = "halfopen 0.1.0-SNAPSHOT",
         sortOptions = false, subcommands = {SessionsCommand.class, SimulateCommand.class},
@@ -204,8 +207,8 @@ public final class ConnectStormCommand implements Callable<Integer> {
                 .channel(transport == Transport.epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300_000) // the limiter's half-open timeout decides
                 .handler(new HalfOpenLimitHandler(limiter));
-        final SynSentSampler kernel = SynSentSampler.start(
-                Set.of(accepting.getPort(), refusing.getPort(), dropping.getPort()));
+        final SynSentWatch kernel = KernelJudge.watcher().label("demo")
+                .watch(List.of(accepting, refusing, dropping));
         final AtomicInteger done = new AtomicInteger();
         final ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(r -> {
             final Thread thread = new Thread(r, "progress");
@@ -238,10 +241,10 @@ public final class ConnectStormCommand implements Callable<Integer> {
                 future.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
         } finally {
-            kernel.stop();
             progress.shutdownNow();
             progress.awaitTermination(1, TimeUnit.SECONDS);
             showProgress(done.get(), limiter.stats(), kernel);
+            kernel.stop();
             synchronized (printLock) {
                 out.println();
                 progressLine = "";
@@ -250,7 +253,7 @@ public final class ConnectStormCommand implements Callable<Integer> {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         }
         final Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return summary(futures, limiter.stats(), kernel, events.get(), elapsed, queueWait.getIntervalHistogram(),
+        return summary(futures, limiter.stats(), kernel.stop(), events.get(), elapsed, queueWait.getIntervalHistogram(),
                 establishedLatency.getIntervalHistogram(), failedLatency.getIntervalHistogram());
     }
 
@@ -265,7 +268,7 @@ public final class ConnectStormCommand implements Callable<Integer> {
         return kinds;
     }
 
-    private int summary(final List<ChannelFuture> futures, final LimiterStats stats, final SynSentSampler kernel,
+    private int summary(final List<ChannelFuture> futures, final LimiterStats stats, final SynSentVerdict kernel,
             final int events, final Duration elapsed, final Histogram queueWait, final Histogram established,
             final Histogram failed) {
         final long pending = futures.stream().filter(f -> !f.isDone()).count();
@@ -281,9 +284,11 @@ public final class ConnectStormCommand implements Callable<Integer> {
                 percentiles(established));
         out.printf(Locale.ROOT, "                  %s  (refused or timed out)%n", percentiles(failed));
         final boolean withinLimit = kernel.peak() <= limit;
-        out.printf(Locale.ROOT, "  kernel          peak %d sockets in SYN_SENT to the peers (limit %d) over %d"
-                        + " samples of /proc/net/tcp*: %s%n", kernel.peak(), limit, kernel.samples(),
-                withinLimit ? "within the limit" : "MORE THAN THE LIMIT");
+        out.printf(Locale.ROOT, "  kernel          peak %d sockets in SYN_SENT (%s; limit %d): %s%n", kernel.peak(),
+                kernel.judge().words(), limit, withinLimit ? "within the limit" : "MORE THAN THE LIMIT");
+        kernel.sampler().filter(sampler -> kernel.judge() == io.halfopen.testkit.Judge.TRACED).ifPresent(sampler ->
+                out.printf(Locale.ROOT, "                  /proc/net/tcp* beside it: %s%n", sampler.describe()));
+        kernel.fallbackReason().ifPresent(why -> out.printf(Locale.ROOT, "                  not traced: %s%n", why));
         return withinLimit && pending == 0 ? 0 : 1;
     }
 
@@ -311,10 +316,10 @@ public final class ConnectStormCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.2f s", ms / 1000);
     }
 
-    private void showProgress(final int done, final LimiterStats stats, final SynSentSampler kernel) {
+    private void showProgress(final int done, final LimiterStats stats, final SynSentWatch kernel) {
         final String line = String.format(Locale.ROOT, "  done %d/%d  half-open %d/%d  queued %d  kernel SYN_SENT"
-                        + " %d (peak %d)", done, connects, stats.halfOpen(), stats.maxHalfOpen(), stats.queued(),
-                kernel.last(), kernel.peak());
+                        + " %d (%s)", done, connects, stats.halfOpen(), stats.maxHalfOpen(), stats.queued(),
+                kernel.countNow(), kernel.judge().words());
         synchronized (printLock) {
             progressLine = line;
             out.print("\r\033[K" + line);

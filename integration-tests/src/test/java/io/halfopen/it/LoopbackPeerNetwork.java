@@ -1,6 +1,6 @@
 package io.halfopen.it;
 
-import io.halfopen.netty.LoopbackPeers;
+import io.halfopen.testkit.LoopbackPeers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.limiter.AttemptState;
 import io.halfopen.limiter.HalfOpenLimiter;
-import io.halfopen.netty.SynSentSampler;
+import io.halfopen.testkit.SynSentVerdict;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +34,14 @@ class NamespaceFirewallTest extends FirewallScenarios {
                 () -> "XP SP2's defaults are 10 half-open and 21 s, were " + limiter);
         final List<Target> target = Target.spread(host, PeerKind.DROP, 1);
         final Storm storm = fireAndAwait(limiter, target);
-        final SynSentSampler sampler = storm.sampler();
+        final SynSentVerdict kernel = storm.kernel();
         assertEndedByHalfOpenTimeout(storm.connects().get(0));
         final Duration held = recorder.ended(AttemptState.TIMED_OUT).get(0).halfOpen();
-        report("XP defaults", "one dropped connect held its slot %d ms, then was aborted (XP: 21 s); peak"
-                + " SYN_SENT %s, %s", held.toMillis(), peak(sampler), rate(sampler));
+        report("XP defaults", "one dropped connect held its slot %d ms, then was aborted (XP: 21 s); kernel %s",
+                held.toMillis(), kernel.summary(LIMIT));
         assertBetween(held, Duration.ofSeconds(21), Duration.ofSeconds(25), "the default half-open time");
         assertDrained(limiter);
-        assertWithinLimit(sampler);
+        assertWithinLimit(kernel);
+        kernel.assertReached(1);
     }
 }

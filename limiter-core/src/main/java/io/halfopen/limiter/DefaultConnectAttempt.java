@@ -246,7 +246,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         }
         halfOpenTimer = timer;
         if (STATES[state].isTerminal()) {
-            timer.cancel(); // ended while the timer was being armed
+            timer.cancel(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
             return;
         }
         try {
@@ -279,7 +279,6 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         if (!STATE.compareAndSet(this, HALF_OPEN, ABORTING)) {
             return;
         }
-        context.counters.halfOpenTimeouts.increment();
         failure = context.halfOpenTimeout(remote, queueWait());
         if (DELIVERY.compareAndSet(this, GRANTING, ABORT_PENDING)) {
             return; // granted() has not returned yet: the delivering thread tells the owner after it
@@ -287,8 +286,14 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         tellOwnerToAbort();
     }
 
-    /** Once per half-open timeout, after {@code granted} returned, even if the owner reported meanwhile. */
+    /**
+     * Once per half-open timeout, after {@code granted} returned, even if the owner reported meanwhile; counts
+     * the timeout here, so that {@code halfOpenTimeouts} equals the {@code abort} callbacks. A timeout that
+     * fired while the timer was being armed and lost to a report made before {@code granted} ran is neither
+     * told nor counted: the owner never heard of the slot.
+     */
     private void tellOwnerToAbort() {
+        context.counters.halfOpenTimeouts.increment();
         final HalfOpenTimeoutException cause = failure instanceof HalfOpenTimeoutException timeout ? timeout
                 : context.halfOpenTimeout(remote, queueWait()); // the owner's failed(cause) replaced it meanwhile
         try {

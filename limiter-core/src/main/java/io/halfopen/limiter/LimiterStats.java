@@ -12,7 +12,7 @@ package io.halfopen.limiter;
  * @param granted            attempts that got a slot, at once or after waiting
  * @param throttled          attempts that had to wait (whatever became of them)
  * @param queueTimeouts      attempts that left the queue at the queue timeout
- * @param halfOpenTimeouts   attempts whose half-open timeout fired
+ * @param halfOpenTimeouts   attempts whose half-open timeout fired and whose owner was told to abort (one per {@code abort} callback)
  * @param rejected           attempts rejected: queue full, or the limiter closed
  * @param cancelled          attempts their owner cancelled (queued or half-open)
  * @param established        attempts that ended established

@@ -9,6 +9,11 @@ import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterListener;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.testkit.KernelJudge;
+import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.testkit.SamplerFigures;
+import io.halfopen.testkit.SynSentVerdict;
+import io.halfopen.testkit.SynSentWatch;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,7 +30,6 @@ import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,7 +56,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class EventLoopShutdownTest {
 
-    static final int ROUNDS = 20;
+    /** Storm rounds per run: 20, or {@code -Dhalfopen.shutdown.rounds=N} (the investigation ran 100 under load). */
+    static final int ROUNDS = Integer.getInteger("halfopen.shutdown.rounds", 20);
     static final int LIMIT = 10;
     static final int CONNECTS = 100;
     /** How long after the shutdown every promise must have completed and the limiter drained. */
@@ -63,6 +68,7 @@ abstract class EventLoopShutdownTest {
     private final LoopbackPeers peers = new LoopbackPeers();
     private final List<HalfOpenLimiter> limiters = new ArrayList<>();
     private final List<EventLoopGroup> groups = new ArrayList<>();
+    private final List<SynSentWatch> watches = new ArrayList<>();
 
     private final TestTransport transport;
 
@@ -84,6 +90,7 @@ abstract class EventLoopShutdownTest {
         for (final EventLoopGroup group : groups) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
+        watches.forEach(SynSentWatch::close);
         peers.close();
         limiters.forEach(HalfOpenLimiter::close);
     }
@@ -91,12 +98,12 @@ abstract class EventLoopShutdownTest {
     @Test
     void aHalfOpenConnectEndsWhenItsLoopIsShutDownWhileRunningATask() throws Exception {
         final InetSocketAddress dropping = peers.dropping();
-        final Set<Integer> port = Set.of(dropping.getPort());
+        final SynSentWatch kernel = watch(List.of(dropping));
         final List<Integer> synSentAtRelease = new CopyOnWriteArrayList<>();
-        final HalfOpenLimiter limiter = limiter(1, port, synSentAtRelease);
+        final HalfOpenLimiter limiter = limiter(1, kernel, dropping, synSentAtRelease);
         final EventLoopGroup group = group(1);
         final ChannelFuture connect = bootstrap(group, limiter, new AtomicInteger()).connect(dropping);
-        Await.until("the connect is in SYN_SENT", () -> SynSentSampler.countNow(port) == 1);
+        Await.until("the connect is in SYN_SENT", () -> kernel.countNow() == 1);
 
         final CountDownLatch release = holdTheLoop(group);
         group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -113,15 +120,18 @@ abstract class EventLoopShutdownTest {
         assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
         assertEquals(1, limiter.stats().failed(), limiter.stats()::toString);
         assertEquals(List.of(0), synSentAtRelease, "slot freed while the socket was still in SYN_SENT");
-        assertEquals(0, SynSentSampler.countNow(port), "a socket was left in SYN_SENT");
+        assertEquals(0, kernel.countNow(), "a socket was left in SYN_SENT");
         assertFalse(connect.channel().isOpen());
+        final SynSentVerdict verdict = kernel.stop();
+        verdict.assertNeverAbove(1);
+        verdict.assertReached(1);
     }
 
     @Test
     void aSlotGrantedWhileTheLoopShutsDownIsGivenBackWithoutConnecting() throws Exception {
         final InetSocketAddress dropping = peers.dropping();
-        final Set<Integer> port = Set.of(dropping.getPort());
-        final HalfOpenLimiter limiter = limiter(1, port, new CopyOnWriteArrayList<>());
+        final SynSentWatch kernel = watch(List.of(dropping));
+        final HalfOpenLimiter limiter = limiter(1, kernel, dropping, new CopyOnWriteArrayList<>());
         final ConnectAttempt held = HalfOpenLimitHandlerTest.takeSlot(limiter, peers.accepting()); // the limit
         final EventLoopGroup group = group(1);
         final AtomicInteger issued = new AtomicInteger();
@@ -147,98 +157,139 @@ abstract class EventLoopShutdownTest {
         assertEquals(0, stats.halfOpen(), stats::toString);
         assertEquals(0, stats.queued(), stats::toString);
         assertEquals(2, stats.cancelled(), stats::toString); // the held slot, and the grant given back
-        assertEquals(0, SynSentSampler.countNow(port));
+        assertEquals(0, kernel.countNow());
+        assertEquals(0, kernel.stop().peak(), "a connect reached the kernel on a loop that was shutting down");
     }
 
     @Test
     void everyConnectEndsAndNoSocketStaysInSynSentWhenTheLoopsShutDownInAConnectStorm() throws Exception {
         final List<String> failures = new ArrayList<>();
+        final int[] peaks = new int[LIMIT + 2];
+        int samplerPeak = 0;
+        int samplerAbove = 0;
         for (int round = 1; round <= ROUNDS; round++) {
-            final String failure = stormRound();
-            if (failure != null) {
-                failures.add("round " + round + ": " + failure);
+            final Round result = stormRound(round);
+            peaks[Math.min(result.kernel().peak(), peaks.length - 1)]++;
+            final int onePeak = result.kernel().sampler().map(SamplerFigures::onePeak).orElse(0);
+            samplerPeak = Math.max(samplerPeak, onePeak);
+            if (onePeak > result.kernel().peak()) {
+                samplerAbove++;
+            }
+            if (result.failure() != null) {
+                failures.add("round " + round + ": " + result.failure());
             }
         }
-        System.out.printf("%s: %d of %d rounds left a connect unfinished or a socket in SYN_SENT%n",
-                getClass().getSimpleName(), failures.size(), ROUNDS);
+        final StringBuilder histogram = new StringBuilder();
+        for (int peak = 0; peak < peaks.length; peak++) {
+            if (peaks[peak] > 0) {
+                histogram.append(histogram.length() == 0 ? "" : ", ").append(peaks[peak]).append(" x ").append(peak);
+            }
+        }
+        System.out.printf("%s: %d of %d rounds left a connect unfinished or a socket in SYN_SENT; kernel peaks per"
+                        + " round (%s): %s (limit %d); the sampler's highest one-sample peak %d, above the judge's"
+                        + " peak in %d rounds%n",
+                getClass().getSimpleName(), failures.size(), ROUNDS, KernelJudge.mode(), histogram, LIMIT,
+                samplerPeak, samplerAbove);
         assertEquals(List.of(), failures, () -> failures.size() + " of " + ROUNDS + " rounds failed");
+    }
+
+    /**
+     * What one storm round did.
+     *
+     * @param kernel  the kernel's verdict on the round
+     * @param failure what went wrong, or {@code null}
+     */
+    private record Round(SynSentVerdict kernel, String failure) {
     }
 
     /**
      * One storm: 100 connects, 30 of them to a dropping peer, on 2 loops; the group is shut down with no quiet
      * period as soon as every slot is taken, while the loops still have registrations and connects queued.
      *
-     * @return what went wrong, or {@code null}
+     * @param round the round's number, for the kernel judge's label
+     * @return what happened
      */
-    private String stormRound() throws Exception {
+    private Round stormRound(final int round) throws Exception {
         try (LoopbackPeers peers = new LoopbackPeers()) {
             final InetSocketAddress accepting = peers.accepting();
             final InetSocketAddress dropping = peers.dropping();
-            final Set<Integer> ports = LoopbackPeers.ports(List.of(accepting, dropping));
             final List<Integer> synSentAtRelease = new CopyOnWriteArrayList<>();
-            final HalfOpenLimiter limiter = limiter(LIMIT, Set.of(dropping.getPort()), synSentAtRelease);
             final EventLoopGroup group = newGroup(2);
-            final Bootstrap bootstrap = bootstrap(group, limiter, new AtomicInteger());
             final List<ChannelFuture> connects = new ArrayList<>();
-            final SynSentSampler sampler = SynSentSampler.start(ports);
-            try {
-                for (int i = 0; i < CONNECTS; i++) {
-                    connects.add(bootstrap.connect(i % 10 < 3 ? dropping : accepting)); // 30 dropped, 70 accepted
-                }
-                Await.until("every slot is taken", () -> limiter.stats().halfOpen() == LIMIT);
-
-                group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-
-                final long deadline = System.nanoTime() + DEADLINE.toNanos();
-                final List<ChannelFuture> pending = new ArrayList<>();
-                for (final ChannelFuture connect : connects) {
-                    if (!connect.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        pending.add(connect);
-                    }
-                }
-                final boolean drained = until(deadline, () -> {
-                    final LimiterStats stats = limiter.stats();
-                    return stats.halfOpen() == 0 && stats.queued() == 0;
-                });
-                final boolean noSynSent = until(deadline, () -> SynSentSampler.countNow(ports) == 0);
-                final boolean terminated = group.terminationFuture()
-                        .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                sampler.stop();
-                final boolean releasedAfterClose = synSentAtRelease.stream().allMatch(count -> count <= LIMIT - 1);
-                if (pending.isEmpty() && drained && noSynSent && terminated && releasedAfterClose
-                        && sampler.peak() <= LIMIT) {
+            final HalfOpenLimiter limiter;
+            try (SynSentWatch kernel = KernelJudge.watcher().label(getClass().getSimpleName() + "-storm-" + round)
+                    .watch(List.of(accepting, dropping))) {
+                limiter = limiter(LIMIT, kernel, dropping, synSentAtRelease);
+                final Bootstrap bootstrap = bootstrap(group, limiter, new AtomicInteger());
+                try {
                     for (int i = 0; i < CONNECTS; i++) {
-                        final ChannelFuture connect = connects.get(i);
-                        assertTrue(connect.isSuccess() || connect.cause() != null);
-                        assertTrue(!connect.isSuccess() || i % 10 >= 3, "a dropped connect succeeded");
+                        connects.add(bootstrap.connect(i % 10 < 3 ? dropping : accepting)); // 30 dropped, 70 accepted
                     }
-                    return null;
+                    Await.until("every slot is taken", () -> limiter.stats().halfOpen() == LIMIT);
+
+                    group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+
+                    final long deadline = System.nanoTime() + DEADLINE.toNanos();
+                    final List<ChannelFuture> pending = new ArrayList<>();
+                    for (final ChannelFuture connect : connects) {
+                        if (!connect.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                            pending.add(connect);
+                        }
+                    }
+                    final boolean drained = until(deadline, () -> {
+                        final LimiterStats stats = limiter.stats();
+                        return stats.halfOpen() == 0 && stats.queued() == 0;
+                    });
+                    final boolean noSynSent = until(deadline, () -> kernel.countNow() == 0);
+                    final boolean terminated = group.terminationFuture()
+                            .await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    final int synSentNow = kernel.countNow();
+                    final SynSentVerdict verdict = kernel.stop();
+                    final boolean releasedAfterClose = synSentAtRelease.stream()
+                            .allMatch(count -> count <= LIMIT - 1);
+                    if (pending.isEmpty() && drained && noSynSent && terminated && releasedAfterClose
+                            && verdict.peak() <= LIMIT) {
+                        for (int i = 0; i < CONNECTS; i++) {
+                            final ChannelFuture connect = connects.get(i);
+                            assertTrue(connect.isSuccess() || connect.cause() != null);
+                            assertTrue(!connect.isSuccess() || i % 10 >= 3, "a dropped connect succeeded");
+                        }
+                        return new Round(verdict, null);
+                    }
+                    final StringBuilder failure = new StringBuilder()
+                            .append(pending.size()).append(" promises pending ").append(DEADLINE.toSeconds())
+                            .append(" s after the shutdown; limiter ").append(limiter.stats())
+                            .append("; SYN_SENT sockets now ").append(synSentNow)
+                            .append(", kernel ").append(verdict.summary(LIMIT))
+                            .append(", to the dropping peer when each slot was freed ").append(synSentAtRelease)
+                            .append("; group terminated ").append(terminated);
+                    for (final ChannelFuture connect : pending) {
+                        failure.append("\n    pending ").append(describe(connect.channel()));
+                    }
+                    if (verdict.peak() > LIMIT) {
+                        failure.append("\n").append(verdict.timelineAroundPeak(2 * LIMIT, 5));
+                    }
+                    return new Round(verdict, failure.toString());
+                } finally {
+                    group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+                    limiter.close();
                 }
-                final StringBuilder failure = new StringBuilder()
-                        .append(pending.size()).append(" promises pending ").append(DEADLINE.toSeconds())
-                        .append(" s after the shutdown; limiter ").append(limiter.stats())
-                        .append("; SYN_SENT sockets now ").append(SynSentSampler.countNow(ports))
-                        .append(", peak ").append(sampler.peak()).append(" (limit ").append(LIMIT)
-                        .append("), to the dropping peer when each slot was freed ").append(synSentAtRelease)
-                        .append("; group terminated ").append(terminated);
-                for (final ChannelFuture connect : pending) {
-                    failure.append("\n    pending ").append(describe(connect.channel()));
-                }
-                return failure.toString();
-            } finally {
-                sampler.stop();
-                group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
-                limiter.close();
             }
         }
     }
 
+    private SynSentWatch watch(final List<InetSocketAddress> peers) {
+        final SynSentWatch watch = KernelJudge.watcher().label(getClass().getSimpleName()).watch(peers);
+        watches.add(watch);
+        return watch;
+    }
+
     /**
      * A limiter that counts, on the thread that frees each slot of a connect to {@code dropping} and at that
-     * instant, this JVM's SYN_SENT sockets to it. Each must be at most {@code maxHalfOpen - 1}: the others may
-     * hold slots, but the freed one's socket must be gone.
+     * instant, the sockets in SYN_SENT towards it, by the kernel's judge. Each must be at most
+     * {@code maxHalfOpen - 1}: the others may hold slots, but the freed one's socket must be gone.
      */
-    private HalfOpenLimiter limiter(final int maxHalfOpen, final Set<Integer> dropping,
+    private HalfOpenLimiter limiter(final int maxHalfOpen, final SynSentWatch kernel, final InetSocketAddress dropping,
             final List<Integer> synSentAtRelease) {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder()
                 .name("shutdown")
@@ -248,8 +299,8 @@ abstract class EventLoopShutdownTest {
                     @Override
                     public void attemptEnded(final ConnectAttempt attempt, final Duration queueWait,
                             final Duration halfOpen) {
-                        if (dropping.contains(attempt.remote().getPort()) && !halfOpen.isZero()) {
-                            synSentAtRelease.add(SynSentSampler.countNow(dropping));
+                        if (attempt.remote().equals(dropping) && !halfOpen.isZero()) {
+                            synSentAtRelease.add(kernel.countNow(dropping));
                         }
                     }
                 })

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class InboundSessionLimitHandlerTest {
 
     private final List<Client> clients = new ArrayList<>();
-    private LoopbackServer server;
+    private SessionServer server;
 
     @AfterEach
     void tearDown() {
@@ -35,7 +35,7 @@ class InboundSessionLimitHandlerTest {
 
     private Client connectAdmitted(final int host) {
         final Client client = connect(host);
-        assertEquals(LoopbackServer.GREETING, client.readLine(), "127.0.0." + host + " should be admitted");
+        assertEquals(SessionServer.GREETING, client.readLine(), "127.0.0." + host + " should be admitted");
         return client;
     }
 
@@ -45,14 +45,14 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void tenComputersAreAdmittedAndTheEleventhReadsTheRefusalLineThenEndOfStream() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         for (int host = 2; host <= 11; host++) {
             connectAdmitted(host);
         }
 
         final Client eleventh = connect(12);
 
-        assertEquals(LoopbackServer.REFUSAL_LINE, eleventh.readLine());
+        assertEquals(SessionServer.REFUSAL_LINE, eleventh.readLine());
         assertTrue(eleventh.atEndOfStream());
         assertEquals(10, server.limiter().stats().sessions());
         assertEquals(1, server.limiter().stats().refused());
@@ -61,7 +61,7 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void aSecondConnectionFromAnAdmittedComputerJoinsItsSession() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         for (int host = 2; host <= 6; host++) {
             connectAdmitted(host);
         }
@@ -76,7 +76,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("a second connection from an authenticated computer joins its session when ten are connected")
     void anAuthenticatedComputersNextConnectionJoinsItsSessionWhenTheTableIsFull() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         for (int host = 2; host <= 11; host++) {
             final Client user = connectAdmitted(host);
             user.send("USER user" + host);
@@ -93,12 +93,12 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void afterOneComputerLeavesANewOneIsAdmitted() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         final Client leaving = connectAdmitted(2);
         for (int host = 3; host <= 6; host++) {
             connectAdmitted(host);
         }
-        assertEquals(LoopbackServer.REFUSAL_LINE, connect(7).readLine());
+        assertEquals(SessionServer.REFUSAL_LINE, connect(7).readLine());
 
         leaving.close();
         Await.until("127.0.0.2's session ends", () -> server.limiter().sessions().find("127.0.0.2").isEmpty());
@@ -110,14 +110,14 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("XP Home admits 5 computers and refuses the 6th")
     void xpHomeAdmitsFiveComputers() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpHome());
+        server = new SessionServer(InboundSessionLimiter.xpHome());
         for (int host = 2; host <= 6; host++) {
             connectAdmitted(host);
         }
 
         for (int host = 7; host <= 9; host++) {
             final Client refused = connect(host);
-            assertEquals(LoopbackServer.REFUSAL_LINE, refused.readLine());
+            assertEquals(SessionServer.REFUSAL_LINE, refused.readLine());
             assertTrue(refused.atEndOfStream());
         }
         assertEquals(3, server.limiter().stats().refused());
@@ -126,7 +126,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     @DisplayName("disconnect(\\\\\\\\computer) closes every channel of that computer")
     void disconnectClosesAllChannelsOfTheComputer() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         final Client first = connectAdmitted(2);
         final Client second = connectAdmitted(2);
         final Client bystander = connectAdmitted(3);
@@ -145,7 +145,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     void autoDisconnectClosesTheChannelsOfAnIdleSession() throws Exception {
         final VirtualClock clock = new VirtualClock();
-        server = new LoopbackServer(InboundSessionLimiter.builder().clock(clock).build());
+        server = new SessionServer(InboundSessionLimiter.builder().clock(clock).build());
         final Client idle = connectAdmitted(2);
 
         clock.advance(Duration.ofMinutes(15));
@@ -158,7 +158,7 @@ class InboundSessionLimitHandlerTest {
     @Test
     void readsAndWritesRefreshTheIdleTime() throws Exception {
         final VirtualClock clock = new VirtualClock();
-        server = new LoopbackServer(InboundSessionLimiter.builder().clock(clock).build());
+        server = new SessionServer(InboundSessionLimiter.builder().clock(clock).build());
         final Client client = connectAdmitted(2);
         clock.advance(Duration.ofMinutes(10));
         assertEquals(Duration.ofMinutes(10), sessionOf(2).idleTime());
@@ -172,7 +172,7 @@ class InboundSessionLimitHandlerTest {
 
     @Test
     void theProtocolNamesTheUserAfterAuthentication() throws Exception {
-        server = new LoopbackServer(InboundSessionLimiter.xpProfessional());
+        server = new SessionServer(InboundSessionLimiter.xpProfessional());
         final Client alice = connectAdmitted(2);
         connectAdmitted(2);
 

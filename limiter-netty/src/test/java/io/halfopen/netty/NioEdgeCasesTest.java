@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.testkit.KernelJudge;
+import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.testkit.SynSentWatch;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
@@ -28,6 +31,7 @@ class NioEdgeCasesTest {
     private final LoopbackPeers peers = new LoopbackPeers();
     private final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1).build();
     private EventLoopGroup group;
+    private SynSentWatch kernel;
 
     @SuppressWarnings("deprecation") // NioEventLoopGroup is deprecated in 4.2 but exists in 4.1 and 4.2
     private EventLoopGroup newGroup() {
@@ -39,6 +43,9 @@ class NioEdgeCasesTest {
     void tearDown() throws InterruptedException {
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+        }
+        if (kernel != null) {
+            kernel.close();
         }
         peers.close();
         limiter.close();
@@ -92,15 +99,19 @@ class NioEdgeCasesTest {
     }
 
     /**
-     * A limiter that counts, on the thread that frees each slot and at that instant, the kernel's SYN_SENT
-     * sockets to {@code port}: it must be zero, or the kernel saw one socket more than the limiter.
+     * A limiter that counts, on the thread that frees each slot and at that instant, the sockets in SYN_SENT
+     * towards {@code peer} by the kernel's judge (started here, closed after the test): it must be zero, or the
+     * kernel saw one socket more than the limiter.
      */
-    private static HalfOpenLimiter watchingRelease(final int port, final java.util.List<Integer> synSentAtRelease) {
+    private HalfOpenLimiter watchingRelease(final InetSocketAddress peer,
+            final java.util.List<Integer> synSentAtRelease) {
+        kernel = KernelJudge.watcher().label(getClass().getSimpleName()).watch(java.util.List.of(peer));
+        final SynSentWatch watch = kernel;
         return HalfOpenLimiter.builder().maxHalfOpen(1).listener(new io.halfopen.limiter.LimiterListener() {
             @Override
             public void attemptEnded(final ConnectAttempt attempt, final java.time.Duration queueWait,
                     final java.time.Duration halfOpen) {
-                synSentAtRelease.add(SynSentSampler.countNow(java.util.Set.of(port)));
+                synSentAtRelease.add(watch.countNow());
             }
         }).build();
     }
@@ -109,14 +120,13 @@ class NioEdgeCasesTest {
     void cancellingAHalfOpenConnectFreesTheSlotOnlyOnceTheKernelSocketIsGone() throws Exception {
         final InetSocketAddress dropping = peers.dropping();
         final java.util.List<Integer> synSentAtRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final HalfOpenLimiter limiter = watchingRelease(dropping.getPort(), synSentAtRelease);
+        final HalfOpenLimiter limiter = watchingRelease(dropping, synSentAtRelease);
         final ChannelFuture connect = new Bootstrap()
                 .group(newGroup())
                 .channel(NioSocketChannel.class)
                 .handler(new HalfOpenLimitHandler(limiter))
                 .connect(dropping);
-        final java.util.Set<Integer> port = java.util.Set.of(dropping.getPort());
-        awaitTrue(() -> SynSentSampler.countNow(port) == 1, "the connect never reached SYN_SENT");
+        awaitTrue(() -> kernel.countNow() == 1, "the connect never reached SYN_SENT");
         assertEquals(1, limiter.stats().halfOpen());
 
         assertTrue(connect.cancel(false));
@@ -130,7 +140,7 @@ class NioEdgeCasesTest {
     void nettysConnectTimeoutEndsTheAttemptAsTimedOutAfterTheSocketIsGone() throws Exception {
         final InetSocketAddress dropping = peers.dropping();
         final java.util.List<Integer> synSentAtRelease = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final HalfOpenLimiter limiter = watchingRelease(dropping.getPort(), synSentAtRelease);
+        final HalfOpenLimiter limiter = watchingRelease(dropping, synSentAtRelease);
         final ChannelFuture connect = new Bootstrap()
                 .group(newGroup())
                 .channel(NioSocketChannel.class)

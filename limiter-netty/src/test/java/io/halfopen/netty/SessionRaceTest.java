@@ -33,7 +33,7 @@ class SessionRaceTest {
         final AtomicInteger admittedConnections = new AtomicInteger();
         final AtomicInteger refusedConnections = new AtomicInteger();
         final ExecutorService pool = Executors.newFixedThreadPool(total);
-        try (LoopbackServer server = new LoopbackServer(InboundSessionLimiter.xpProfessional())) {
+        try (SessionServer server = new SessionServer(InboundSessionLimiter.xpProfessional())) {
             final List<Future<?>> clients = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 final int host = 2 + i % COMPUTERS;
@@ -41,11 +41,11 @@ class SessionRaceTest {
                     start.await();
                     try (Client client = new Client(host, server.address())) {
                         final String line = client.readLine();
-                        if (LoopbackServer.GREETING.equals(line)) {
+                        if (SessionServer.GREETING.equals(line)) {
                             admittedComputers.add(host);
                             admittedConnections.incrementAndGet();
                         } else {
-                            assertEquals(LoopbackServer.REFUSAL_LINE, line);
+                            assertEquals(SessionServer.REFUSAL_LINE, line);
                             assertTrue(client.atEndOfStream());
                             refusedConnections.incrementAndGet();
                         }

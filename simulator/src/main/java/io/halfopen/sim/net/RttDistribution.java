@@ -78,7 +78,11 @@ public interface RttDistribution {
         return new Constant(rtt.toNanos());
     }
 
-    /** Always the same RTT. */
+    /**
+     * Always the same RTT.
+     *
+     * @param nanos the RTT, ns
+     */
     record Constant(long nanos) implements RttDistribution {
         @Override
         public long sampleNanos(final SplittableRandom random) {
@@ -91,7 +95,12 @@ public interface RttDistribution {
         }
     }
 
-    /** Uniform between two bounds. */
+    /**
+     * Uniform between two bounds.
+     *
+     * @param min the shortest RTT, ns
+     * @param max the longest RTT, ns
+     */
     record Uniform(long min, long max) implements RttDistribution {
         @Override
         public long sampleNanos(final SplittableRandom random) {
@@ -105,7 +114,11 @@ public interface RttDistribution {
         }
     }
 
-    /** Exponential with a mean. */
+    /**
+     * Exponential with a mean.
+     *
+     * @param mean the mean RTT, ns
+     */
     record Exponential(long mean) implements RttDistribution {
         @Override
         public long sampleNanos(final SplittableRandom random) {
@@ -118,7 +131,12 @@ public interface RttDistribution {
         }
     }
 
-    /** Log-normal with a median and the standard deviation of the log: internet RTTs' usual shape. */
+    /**
+     * Log-normal with a median and the standard deviation of the log: internet RTTs' usual shape.
+     *
+     * @param median the median RTT, ns
+     * @param sigma  the standard deviation of the RTT's natural log
+     */
     record LogNormal(long median, double sigma) implements RttDistribution {
         @Override
         public long sampleNanos(final SplittableRandom random) {

@@ -1,4 +1,4 @@
-package io.halfopen.netty;
+package io.halfopen.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Unprivileged peers on 127.0.0.1 (or another loopback address) that accept, refuse and drop connects
  * (harness.md, Recipe E), owned by one test and closed with it.
  * <ul>
- *   <li>{@link #accepting()}: a listener whose thread accepts every connection and keeps it open.</li>
+ *   <li>{@link #accepting()}: a listener whose thread accepts every connection and keeps it open;
+ *       {@link #acceptingAndClosing()} closes each at once.</li>
  *   <li>{@link #refusing()}: a port bound by a socket that never listens: a connect gets an immediate RST.</li>
  *   <li>{@link #dropping()}: a listener with backlog 1 that never accepts, whose accept queue is filled by two
  *       plain connects made here (backlog + 1); the kernel then drops every further SYN, so a connect stays in
@@ -64,6 +65,31 @@ public final class LoopbackPeers implements AutoCloseable {
                 // the test is over
             }
         }, "accepting-peer");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return (InetSocketAddress) server.getLocalAddress();
+    }
+
+    /**
+     * Starts a peer that accepts every connection and closes it at once, for storms of many thousand connects
+     * (nothing stays open; the client side sees the close).
+     *
+     * @return its address
+     * @throws IOException if it cannot bind
+     */
+    public InetSocketAddress acceptingAndClosing() throws IOException {
+        final ServerSocketChannel server = ServerSocketChannel.open();
+        resources.add(server);
+        server.bind(new InetSocketAddress(address, 0), 4096);
+        final Thread acceptor = new Thread(() -> {
+            try {
+                while (true) {
+                    server.accept().close();
+                }
+            } catch (final IOException closed) {
+                // the test is over
+            }
+        }, "closing-peer");
         acceptor.setDaemon(true);
         acceptor.start();
         return (InetSocketAddress) server.getLocalAddress();

@@ -1,4 +1,4 @@
-package io.halfopen.netty;
+package io.halfopen.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,7 +37,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>What a sample costs: each read of a table walks the kernel's whole established-connections hash (262,144
  * buckets on a 24 GiB machine), about a millisecond per table whatever it holds. So with exact peers a table's
- * last, empty {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers ({@link #startTowards}) only
+ * last, empty {@code read} is spared where possible (see {@link #SURELY_AT_END}), and with exact peers
+ * ({@link #startTowards}) only
  * {@code /proc/net/tcp6} is read on every sample, since the JDK's and Netty's sockets are dual-stack and list
  * their IPv4 connects there; {@code /proc/net/tcp} is read every {@value #IPV4_TABLE_CHECK_EVERY}th sample,
  * and on every sample from the first one that finds a watched socket in it (IPv4-only sockets, e.g. with
@@ -68,6 +69,11 @@ public final class SynSentSampler implements AutoCloseable {
      * nothing more.
      */
     private static final int SURELY_AT_END = 2048;
+    /**
+     * The room the buffer keeps free for each {@code read}: more than a page, so that a short read means the
+     * table's end, not the buffer's (the buffer grows instead).
+     */
+    private static final int ROOM_PER_READ = 8192;
     /** Samples taken before {@link #startTowards} returns, so that the parsing is compiled when it counts. */
     private static final int WARM_UP_SAMPLES = 200;
 
@@ -131,9 +137,18 @@ public final class SynSentSampler implements AutoCloseable {
      * @return the running sampler
      */
     public static SynSentSampler startTowards(final Collection<InetSocketAddress> peers, final long intervalNanos) {
+        return startTowards(peers, intervalNanos, WARM_UP_SAMPLES);
+    }
+
+    /**
+     * {@link #startTowards(Collection, long)} with a given warm-up: none where the sampler only runs beside the
+     * trace, whose figures are then only for comparison.
+     */
+    static SynSentSampler startTowards(final Collection<InetSocketAddress> peers, final long intervalNanos,
+            final int warmUpSamples) {
         final SynSentSampler sampler = new SynSentSampler(ports(peers), procEndpoints(peers), intervalNanos);
         final Table warmUp = new Table(sampler.remoteEndpoints);
-        for (int i = 0; i < WARM_UP_SAMPLES; i++) {
+        for (int i = 0; i < warmUpSamples; i++) {
             warmUp.count(sampler.remotePorts, null);
         }
         sampler.thread.start();
@@ -281,7 +296,7 @@ public final class SynSentSampler implements AutoCloseable {
             int length = 0;
             try (InputStream in = Files.newInputStream(table)) {
                 while (true) {
-                    if (length == buffer.length) {
+                    if (buffer.length - length < ROOM_PER_READ) { // a read must never be cut short by the buffer
                         buffer = Arrays.copyOf(buffer, buffer.length * 2);
                     }
                     final int wanted = buffer.length - length;
@@ -443,7 +458,7 @@ public final class SynSentSampler implements AutoCloseable {
         return this;
     }
 
-    /** @return the most SYN_SENT sockets seen in one sample */
+    /** {@return the most SYN_SENT sockets seen in one sample} */
     public int peak() {
         return peak;
     }
@@ -460,33 +475,33 @@ public final class SynSentSampler implements AutoCloseable {
         return peakSeenTwice;
     }
 
-    /** @return the {@code /proc} lines of the sockets behind {@link #peakSeenTwice()} */
+    /** {@return the {@code /proc} lines of the sockets behind {@link #peakSeenTwice()}} */
     public String peakSeenTwiceSockets() {
         return peakSeenTwiceSockets;
     }
 
-    /** @return the {@code /proc} lines of the sockets counted in the first sample that saw the peak */
+    /** {@return the {@code /proc} lines of the sockets counted in the first sample that saw the peak} */
     public String peakSockets() {
         return peakSockets;
     }
 
-    /** @return the count in the latest sample */
+    /** {@return the count in the latest sample} */
     public int last() {
         return last;
     }
 
-    /** @return how many samples were taken */
+    /** {@return how many samples were taken} */
     public long samples() {
         return samples;
     }
 
-    /** @return samples taken per second, from the first sample to {@link #stop()} (0 while running) */
+    /** {@return samples taken per second, from the first sample to {@link #stop()} (0 while running)} */
     public double samplesPerSecond() {
         final long elapsed = endNanos - startNanos;
         return endNanos == 0 || elapsed <= 0 ? 0 : samples * 1e9 / elapsed;
     }
 
-    /** @return how many samples saw at least one SYN_SENT socket */
+    /** {@return how many samples saw at least one SYN_SENT socket} */
     public long nonZeroSamples() {
         return nonZeroSamples;
     }

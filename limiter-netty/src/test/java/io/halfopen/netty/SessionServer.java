@@ -1,66 +1,53 @@
 package io.halfopen.netty;
 
 import io.halfopen.session.InboundSessionLimiter;
-import io.netty.bootstrap.ServerBootstrap;
+import io.halfopen.testkit.LoopbackServer;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * Test fixture: a Netty NIO server on 127.0.0.1 whose child pipeline is the session limit handler, then
- * {@link ConcurrentComputers} (an independent count of admitted computers), then a protocol handler that
- * greets with "220 ready" (SMTP-like). Refused clients get "421 4.7.0 Too many connections...".
+ * Test fixture: the testkit's {@link LoopbackServer} (two NIO loops on 127.0.0.1) whose child pipeline is the
+ * session limit handler, then {@link ConcurrentComputers} (an independent count of admitted computers), then a
+ * protocol handler that greets with "220 ready" (SMTP-like). Refused clients get "421 4.7.0 Too many
+ * connections...".
  */
-final class LoopbackServer implements AutoCloseable {
+final class SessionServer implements AutoCloseable {
 
     static final String REFUSAL_LINE = "421 4.7.0 Too many connections, try again later";
     static final String GREETING = "220 ready";
 
-    @SuppressWarnings("deprecation") // NioEventLoopGroup: deprecated in 4.2, the only NIO group in 4.1
-    private final EventLoopGroup group = new NioEventLoopGroup(2);
     private final ChannelGroup admitted = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final InboundSessionLimiter limiter;
     private final ConcurrentComputers computers = new ConcurrentComputers();
-    private final Channel serverChannel;
+    private final LoopbackServer server;
 
-    LoopbackServer(final InboundSessionLimiter limiter) throws InterruptedException {
+    SessionServer(final InboundSessionLimiter limiter) {
         this(limiter, Greeter::new);
     }
 
-    LoopbackServer(final InboundSessionLimiter limiter, final Supplier<ChannelHandler> protocol)
-            throws InterruptedException {
+    SessionServer(final InboundSessionLimiter limiter, final Supplier<ChannelHandler> protocol) {
         this.limiter = limiter;
         final InboundSessionLimitHandler sessions =
                 new InboundSessionLimitHandler(limiter).withRefusalLine(REFUSAL_LINE + "\r\n");
-        this.serverChannel = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 512)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(final SocketChannel ch) {
-                        ch.pipeline().addLast(sessions, computers, new Tracker(), protocol.get());
-                    }
-                })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+        final Tracker tracker = new Tracker();
+        this.server = LoopbackServer.builder()
+                .threads(2)
+                .backlog(512)
+                .threadName("session-server")
+                .childPipeline(pipeline -> pipeline.addLast(sessions, computers, tracker, protocol.get()))
+                .start();
     }
 
     InetSocketAddress address() {
-        return (InetSocketAddress) serverChannel.localAddress();
+        return server.address();
     }
 
     InboundSessionLimiter limiter() {
@@ -78,12 +65,12 @@ final class LoopbackServer implements AutoCloseable {
 
     @Override
     public void close() {
-        serverChannel.close().syncUninterruptibly();
         admitted.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        server.close();
     }
 
     /** Records every channel that got past the limit handler. */
+    @ChannelHandler.Sharable
     private final class Tracker extends ChannelInboundHandlerAdapter {
         @Override
         public void channelActive(final ChannelHandlerContext ctx) {

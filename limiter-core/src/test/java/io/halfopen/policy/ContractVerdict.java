@@ -1,6 +1,5 @@
-package io.halfopen.review;
+package io.halfopen.policy;
 
-import io.halfopen.policy.AdmissionGateContract;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -14,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs every specification of {@link AdmissionGateContract} against one gate, outside JUnit's own discovery, and
- * says which failed: how the review tells whether the contract catches a known-bad gate. Each specification gets a
+ * says which failed: how a test tells whether the contract catches a known-bad gate. Each specification gets a
  * fresh instance and gate, as JUnit would give it, and at most {@value #BOUND_SECONDS} s (a hang is a failure).
  */
 final class ContractVerdict {

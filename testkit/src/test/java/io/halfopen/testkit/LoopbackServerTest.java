@@ -48,6 +48,13 @@ class LoopbackServerTest {
     void awaitDrainedSaysHowFarTheServerGot() throws IOException {
         try (LoopbackServer server = LoopbackServer.builder().threads(2).threadName("held").start();
              SocketChannel held = SocketChannel.open(server.address())) {
+            // the kernel completes the connect before the server's event loop accepts it: wait for that first
+            // (on a busy machine it took longer than the 200 ms below), so that the message is deterministic
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.accepted() != 1 || server.open() != 1) {
+                assertTrue(System.nanoTime() - deadline < 0, "the server never accepted the held connect");
+                Thread.onSpinWait();
+            }
             final IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> server.awaitDrained(1, Duration.ofMillis(200)));
             assertEquals("loopback server: accepted 1 of 1 connects, 1 children still open after 200 ms",

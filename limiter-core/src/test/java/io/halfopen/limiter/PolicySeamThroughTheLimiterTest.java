@@ -3,6 +3,7 @@ package io.halfopen.limiter;
 import static io.halfopen.limiter.Addresses.remote;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -188,7 +189,9 @@ class PolicySeamThroughTheLimiterTest {
             waiters.add(owner);
             assertEquals(AttemptState.QUEUED, limiter.newAttempt(remote(2 + i), owner).state());
         }
+        assertFalse(limiter.isClosed());
         assertDoesNotThrow(limiter::close, "close() threw out of the gate's forEachQueued");
+        assertTrue(limiter.isClosed());
         for (final RecordingListener owner : waiters) {
             assertEquals(1, owner.failures.size(), "every queued attempt fails on close, once");
             assertInstanceOf(LimiterClosedException.class, owner.failures.get(0));

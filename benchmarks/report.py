@@ -11,6 +11,8 @@ Every ratio is taken against a baseline measured in the same run (same JSON inpu
                                             also as a ratio of per-iteration medians (fair JUC is bimodal)
   CancellationBenchmark                     score / score of semaphoreEnqueueCancel
   WholeAttemptBenchmark                     score / score of bareSemaphore
+  MicrometerBenchmark                       score / score of registry=NONE
+  PolicyAttemptBenchmark                    score / score of policy=xp
   NettyConnectBenchmark, NettyAcceptBenchmark  score / score of handler=NONE, also as the overhead in time,
                                             a ratio of per-iteration medians (these ops wait on other
                                             threads and move a lot) and extra bytes per op (row minus NONE)
@@ -30,15 +32,18 @@ BASELINES = {
     "SaturatedHandoffBenchmark": ("param", "type", "JUC_FAIR"),
     "CancellationBenchmark": ("method", None, "semaphoreEnqueueCancel"),
     "WholeAttemptBenchmark": ("method", None, "bareSemaphore"),
+    "MicrometerBenchmark": ("param", "registry", "NONE"),
     "NettyConnectBenchmark": ("param", "handler", "NONE"),
     "NettyAcceptBenchmark": ("param", "handler", "NONE"),
+    "PolicyAttemptBenchmark": ("param", "policy", "xp"),
 }
 
 # classes whose rows are a handler's overhead over the same pipeline without it: extra overhead columns
 OVERHEAD = {"NettyConnectBenchmark", "NettyAcceptBenchmark"}
 
 ORDER = ["UncontendedBenchmark", "TwoThreadBenchmark", "SaturatedHandoffBenchmark", "CancellationBenchmark",
-         "WholeAttemptBenchmark", "NettyConnectBenchmark", "NettyAcceptBenchmark"]
+         "WholeAttemptBenchmark", "MicrometerBenchmark", "PolicyAttemptBenchmark", "NettyConnectBenchmark",
+         "NettyAcceptBenchmark"]
 
 NOTES = {
     "UncontendedBenchmark": "1 thread, 10 permits, nothing waits; ns per acquire+release. "
@@ -55,6 +60,15 @@ NOTES = {
                              "that skips the cancelled cells. ns/op.",
     "WholeAttemptBenchmark": "One op = newAttempt (granted at once) + established(); what a connect pays the "
                              "limiter, and what its half-open timer costs. ns/op.",
+    "MicrometerBenchmark": "One op = newAttempt (granted at once) + established(), with the system ticker and no "
+                           "half-open timer, so that only the metrics differ; ns/op. NONE: no binder; SIMPLE and "
+                           "PROMETHEUS: `HalfOpenLimiterMetrics` bound to a `SimpleMeterRegistry` or a "
+                           "`PrometheusMeterRegistry` (its two timers record every attempt into percentile "
+                           "histograms; gauges and counters cost nothing until scraped).",
+    "PolicyAttemptBenchmark": "One op = a whole attempt through the limiter on a VirtualClock (newAttempt, granted "
+                              "at once, + established()) then 1 µs of virtual time, under each registry policy "
+                              "with parameters that let it go at once, to one known destination; ns/op and B/op "
+                              "beside XP's cap (policy=xp).",
     "NettyConnectBenchmark": "One op = a NIO connect to a loopback server until its future completes, then close "
                              "(SO_LINGER 0) until that completes; ns/op. HALF_OPEN_LIMIT: `HalfOpenLimitHandler` on "
                              "`HalfOpenLimiter.xpSp2()` (a real 21 s half-open timer per connect); "

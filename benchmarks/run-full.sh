@@ -14,7 +14,7 @@ fi
 mkdir -p results
 
 COMMON=(-wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
-java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|NettyConnect|NettyAccept)Benchmark' \
+java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|NettyConnect|NettyAccept)Benchmark' \
   -f 2 "${COMMON[@]}" -rff results/full-1.json "$@"
 java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
   -f 6 "${COMMON[@]}" -rff results/full-2.json "$@"

@@ -14,7 +14,7 @@ mkdir -p results
 COMMON=(-wi 2 -w 1s -i 3 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
 # Everything but the two-thread group: one fork each (the groups are tight, or read as medians). The two Netty
 # end-to-end groups (NettyConnect, NettyAccept) run on real loopback sockets, three rows each.
-java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|Cancellation|WholeAttempt|NettyConnect|NettyAccept)Benchmark' \
+java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|NettyConnect|NettyAccept)Benchmark' \
   -f 1 "${COMMON[@]}" -rff results/quick-1.json "$@"
 # The two-thread group moves between forks: two forks even in the quick profile.
 java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \

@@ -1,7 +1,9 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.DeadDestination;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
 import java.net.InetSocketAddress;
@@ -55,8 +57,12 @@ final class AttemptContext {
         return new QueueFullException(room.maxQueued(), remote, maxHalfOpen(), room.queued(), Duration.ZERO);
     }
 
-    PolicyRefusedException refused(final InetSocketAddress remote, final String reason) {
-        return new PolicyRefusedException(policy.name(), reason, remote, maxHalfOpen(), room.queued());
+    PolicyRefusedException refused(final InetSocketAddress remote, final Admission.Refused refusal) {
+        if (refusal.detail() instanceof DeadDestination dead) {
+            return new DeadDestinationException(policy.name(), refusal.reason(), remote, maxHalfOpen(),
+                    room.queued(), dead);
+        }
+        return new PolicyRefusedException(policy.name(), refusal.reason(), remote, maxHalfOpen(), room.queued());
     }
 
     QueueTimeoutException queueTimeout(final InetSocketAddress remote, final long timeoutNanos,

@@ -33,6 +33,15 @@ public interface ConnectAttempt {
     InetSocketAddress remote();
 
     /**
+     * Returns whether this attempt was granted a slot at some point: it is, or was, half-open. {@code false} for
+     * an attempt still queued and for one that left the queue without a slot (queue timeout, cancelled while
+     * queued, rejected).
+     *
+     * @return whether the attempt got a slot
+     */
+    boolean wasGranted();
+
+    /**
      * Returns the current state; a snapshot.
      *
      * @return the state
@@ -58,7 +67,10 @@ public interface ConnectAttempt {
 
     /**
      * Reports that the connect failed for another reason and its socket is closed. Ends the attempt as
-     * {@link AttemptState#FAILED}.
+     * {@link AttemptState#FAILED}. Pass the exception the connect threw: the admission policy learns an
+     * unreachable destination from its type ({@link java.net.NoRouteToHostException} or
+     * {@link java.net.PortUnreachableException}: {@link io.halfopen.policy.Outcome#UNREACHABLE}), any other
+     * cause as {@link io.halfopen.policy.Outcome#FAILED}.
      *
      * @param cause why; kept for diagnostics
      * @return {@code true} if this call ended the attempt

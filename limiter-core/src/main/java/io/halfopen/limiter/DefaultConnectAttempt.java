@@ -8,6 +8,8 @@ import io.halfopen.time.Scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -121,7 +123,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         } else if (admission instanceof Admission.Waiting place) {
             waitIn(place);
         } else if (admission instanceof Admission.Refused refusal) {
-            endWithoutSlot(context.refused(remote, refusal.reason()));
+            endWithoutSlot(context.refused(remote, refusal));
         } else {
             throw new IllegalStateException("policy " + context.policy.name() + " answered " + admission);
         }
@@ -368,7 +370,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                 final long now = context.ticker.nanoTime();
                 cancel(halfOpenTimer);
                 if (!exempt) {
-                    context.gate.exit(this, outcomeOf(to));
+                    context.gate.exit(this, outcomeOf(to, cause));
                 }
                 endedAt = now;
                 if (cause != null) {
@@ -412,14 +414,27 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         }
     }
 
-    private static Outcome outcomeOf(final AttemptState state) {
+    /** What the gate learns: the state, and for a failure the cause's type (see {@link Outcome}). */
+    static Outcome outcomeOf(final AttemptState state, final Throwable cause) {
         return switch (state) {
             case ESTABLISHED -> Outcome.ESTABLISHED;
             case REFUSED -> Outcome.REFUSED;
             case TIMED_OUT -> Outcome.TIMED_OUT;
-            case FAILED -> Outcome.FAILED;
+            case FAILED -> cause instanceof NoRouteToHostException || cause instanceof PortUnreachableException
+                    ? Outcome.UNREACHABLE : Outcome.FAILED;
             default -> Outcome.CANCELLED;
         };
+    }
+
+    @Override
+    public boolean wasGranted() {
+        if (grantedAt != NOT_YET) {
+            return true;
+        }
+        // grantedAt is written just after the CAS to HALF_OPEN: a state that only a grant reaches says it too
+        final AttemptState now = state();
+        return now.holdsSlot() || now == AttemptState.ESTABLISHED || now == AttemptState.REFUSED
+                || now == AttemptState.TIMED_OUT || now == AttemptState.FAILED;
     }
 
     @Override

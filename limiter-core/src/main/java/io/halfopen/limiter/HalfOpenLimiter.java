@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,6 +219,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
                     attempt.failBecauseClosed();
                 }
                 context.gate.close();
+                context.events.flush(); // a 4226 folded by limitEventMinInterval is raised now, not left to a timer
             }
         }
     }
@@ -258,16 +260,68 @@ public final class HalfOpenLimiter implements AutoCloseable {
     }
 
     /**
-     * Returns the limit in force: the policy's {@link AdmissionPolicy#maxHalfOpen()}.
+     * Returns the limit in force: the policy's {@link AdmissionPolicy#maxHalfOpen()}; none in shadow mode,
+     * which enforces nothing ({@link ShadowStats#maxHalfOpen()} has the policy's).
      *
      * @return the limit, {@link Integer#MAX_VALUE} for none
      */
     public int maxHalfOpen() {
-        return context.maxHalfOpen();
+        return isShadow() ? Integer.MAX_VALUE : context.maxHalfOpen();
     }
 
     /**
-     * Returns the admission policy.
+     * Returns whether this limiter runs in shadow mode ({@link HalfOpenLimiterBuilder#shadow(boolean)}): it
+     * admits every attempt at once and records what its policy would have done.
+     *
+     * @return whether in shadow mode
+     */
+    public boolean isShadow() {
+        return context.gate instanceof ShadowGate;
+    }
+
+    /**
+     * Returns what the policy would have done, for a limiter in shadow mode: a snapshot, lock-free and cheap
+     * enough to poll.
+     *
+     * @return the shadow world's figures, or empty if this limiter is not in shadow mode
+     */
+    public Optional<ShadowStats> shadowStats() {
+        return context.gate instanceof ShadowGate shadow
+                ? Optional.of(shadow.stats(context.policy.name(), context.maxHalfOpen()))
+                : Optional.empty();
+    }
+
+    /**
+     * Adds a listener to this limiter, after the ones given to the builder and any added before: for a
+     * metrics binder or a test fixture that gets a limiter already built. Thread-safe, and free for attempts
+     * while no listener is registered (a delivery reads one volatile array and finds it empty).
+     *
+     * <p>Ordering: the listener hears every event raised, and every attempt that ends, after this method
+     * returns (in the happens-before sense); one raised on another thread meanwhile may or may not reach it.
+     * Listeners are called in the order they were added, the builder's first. The same listener added twice is
+     * called twice.
+     *
+     * @param listener the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    public void addListener(final LimiterListener listener) {
+        context.events.add(listener);
+    }
+
+    /**
+     * Removes a listener added with {@link #addListener} or given to the builder (its last registration, if it
+     * was added more than once). A delivery already under way on another thread may still call it once; none
+     * that starts after this method returns does.
+     *
+     * @param listener the listener
+     * @return whether it was registered
+     */
+    public boolean removeListener(final LimiterListener listener) {
+        return context.events.remove(listener);
+    }
+
+    /**
+     * Returns the admission policy: the one in force, or in shadow mode the one being evaluated.
      *
      * @return the policy
      */
@@ -314,7 +368,8 @@ public final class HalfOpenLimiter implements AutoCloseable {
     @Override
     public String toString() {
         final LimiterStats stats = stats();
-        return "HalfOpenLimiter[" + context.name + ", " + context.policy.name() + ", halfOpen=" + stats.halfOpen()
+        return "HalfOpenLimiter[" + context.name + ", " + (isShadow() ? "shadow(" + context.policy.name() + ")"
+                : context.policy.name()) + ", halfOpen=" + stats.halfOpen()
                 + ", queued=" + stats.queued() + (isClosed() ? ", closed" : "") + "]";
     }
 }

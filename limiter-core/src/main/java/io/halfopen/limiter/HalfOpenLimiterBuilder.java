@@ -2,7 +2,9 @@ package io.halfopen.limiter;
 
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.FirstContacts;
 import io.halfopen.policy.PolicyContext;
+import io.halfopen.policy.PolicyRegistry;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Builds a {@link HalfOpenLimiter}. Starts from Windows XP SP2's behaviour; every option that departs from it
@@ -35,10 +38,14 @@ public final class HalfOpenLimiterBuilder {
     private Duration queueTimeout;
     private int maxQueued = Integer.MAX_VALUE;
     private LimitEventMode limitEventMode = LimitEventMode.ONCE_PER_EPISODE;
+    private Duration limitEventMinInterval;
+    private boolean shadow;
     private boolean exemptLoopback;
     private Ticker ticker = Ticker.system();
     private Scheduler scheduler = Scheduler.system();
     private final List<LimiterListener> listeners = new ArrayList<>();
+    private Duration releaseInterval;
+    private String releaseIntervalSetBy;
 
     /** Which call set each setting, for the "already set" message; {@code null} while at its default. */
     private String policySetBy;
@@ -47,6 +54,8 @@ public final class HalfOpenLimiterBuilder {
     private String queueTimeoutSetBy;
     private String maxQueuedSetBy;
     private String limitEventsSetBy;
+    private String limitEventMinIntervalSetBy;
+    private String shadowSetBy;
     private String exemptLoopbackSetBy;
     private String tickerSetBy;
     private String schedulerSetBy;
@@ -114,6 +123,42 @@ public final class HalfOpenLimiterBuilder {
     public HalfOpenLimiterBuilder policy(final AdmissionPolicy policy) {
         Objects.requireNonNull(policy, "policy");
         setPolicy(policy, "policy", "policy(" + policy.name() + ")");
+        return this;
+    }
+
+    /**
+     * Sets the admission policy by name, in the syntax of {@link PolicyRegistry}, such as
+     * {@code "williamson(workingSet=5, release=1s)"} or {@code "perDestination(k=2, within=halfOpenCap(10))"}:
+     * for a configuration file; the same as {@code policy(PolicyRegistry.builtIn().parse(policy))}.
+     *
+     * @param policy the policy in text
+     * @return this builder
+     * @throws io.halfopen.policy.PolicySyntaxException if the text is wrong (the message says what and where)
+     * @throws IllegalStateException if the policy was already set
+     */
+    public HalfOpenLimiterBuilder policy(final String policy) {
+        Objects.requireNonNull(policy, "policy");
+        final AdmissionPolicy parsed = PolicyRegistry.builtIn().parse(policy);
+        setPolicy(parsed, "policy", "policy(\"" + policy + "\")");
+        return this;
+    }
+
+    /**
+     * Releases the queue at a fixed rate: queued attempts leave it no faster than one per {@code interval}, and
+     * only into a free slot, whatever policy the builder has ({@link #maxHalfOpen}, {@link #profile}, or
+     * {@link #policy}); attempts that find a free slot and nobody waiting still go at once. Microsoft's words for
+     * XP SP2 are that attempts past the limit "are put in a queue and resolved at a fixed rate", with no rate
+     * documented: this is one reading of them, off by default (a queued attempt goes as soon as a slot frees).
+     * See {@link io.halfopen.policy.FixedRatePolicy}.
+     *
+     * @param interval the least time between two releases, positive
+     * @return this builder
+     */
+    public HalfOpenLimiterBuilder releaseAtFixedRate(final Duration interval) {
+        positiveNanos("releaseAtFixedRate", interval);
+        releaseIntervalSetBy = once("releaseAtFixedRate", String.valueOf(releaseInterval), releaseIntervalSetBy,
+                "releaseAtFixedRate(" + interval + ")");
+        this.releaseInterval = interval;
         return this;
     }
 
@@ -187,6 +232,54 @@ public final class HalfOpenLimiterBuilder {
         Objects.requireNonNull(mode, "mode");
         limitEventsSetBy = once("limitEvents", limitEventMode.name(), limitEventsSetBy, "limitEvents(" + mode + ")");
         this.limitEventMode = mode;
+        return this;
+    }
+
+    /**
+     * Raises event 4226 at most once per {@code minInterval}: a queue that empties and refills many times a
+     * second starts an episode each time, and would otherwise log a WARN line (and raise a JFR event and a
+     * listener call) for each. The first episode after a calm interval raises its event at once; the episodes
+     * that start within the next {@code minInterval} are folded into one event at the interval's end, whose
+     * {@link LimitReached#episodes()} (and log line, and JFR event) says how many it stands for. Every episode
+     * is in exactly one event. Default: none, every episode raises its own event. With
+     * {@link LimitEventMode#EVERY_THROTTLED_ATTEMPT} the throttled attempts are folded the same way. Runs on the
+     * limiter's ticker and scheduler, so it follows a {@link VirtualClock}.
+     *
+     * @param minInterval positive
+     * @return this builder
+     * @throws IllegalArgumentException if {@code minInterval} is zero, negative or too long for nanoseconds
+     */
+    public HalfOpenLimiterBuilder limitEventMinInterval(final Duration minInterval) {
+        positiveNanos("limitEventMinInterval", minInterval);
+        limitEventMinIntervalSetBy = once("limitEventMinInterval", String.valueOf(this.limitEventMinInterval),
+                limitEventMinIntervalSetBy, "limitEventMinInterval(" + minInterval + ")");
+        this.limitEventMinInterval = minInterval;
+        return this;
+    }
+
+    /**
+     * Shadow mode, for operators choosing a limit on live traffic: the limiter admits every attempt at once
+     * (nothing is ever queued, refused or delayed: real attempts never wait), and records what the chosen policy
+     * would have done, as if every attempt had arrived when it did, waited as the policy would have made it
+     * wait, and then been half-open as long as it really was: how many would have queued, how long each would
+     * have waited ({@link LimiterListener#wouldHaveWaited}, for a histogram), how many the policy would have
+     * refused, and event 4226 where the policy would have started throttling, marked
+     * {@linkplain LimitReached#shadow() shadow} and logged at INFO on the logger
+     * {@code io.halfopen.limiter.HalfOpenLimiter.shadow}. {@link HalfOpenLimiter#shadowStats()} has the
+     * figures. Works with any {@linkplain #policy(AdmissionPolicy) policy}, and with every owner of attempts
+     * unchanged (the Netty handler, the JDK sockets). The half-open timeout still applies: it is not the
+     * policy's.
+     *
+     * <p>Not with {@link #maxQueued(int)} or {@link #queueTimeout(Duration)}: nothing waits in shadow mode, so
+     * neither would ever apply; the would-have-waited histogram says how many would have waited longer than a
+     * given timeout. {@link #build()} refuses the combination.
+     *
+     * @param shadow whether to run in shadow mode (default {@code false})
+     * @return this builder
+     */
+    public HalfOpenLimiterBuilder shadow(final boolean shadow) {
+        shadowSetBy = once("shadow", Boolean.toString(this.shadow), shadowSetBy, "shadow(" + shadow + ")");
+        this.shadow = shadow;
         return this;
     }
 
@@ -279,18 +372,52 @@ public final class HalfOpenLimiterBuilder {
      * Builds the limiter.
      *
      * @return a new limiter
-     * @throws IllegalStateException if the ticker and the scheduler do not run on one clock (see above)
+     * @throws IllegalStateException if the ticker and the scheduler do not run on one clock (see above), if
+     *                               {@link #limitEventMinInterval} is set with {@link LimitEventMode#NEVER}, or if
+     *                               {@link #shadow(boolean) shadow mode} is set with a queue bound or a queue
+     *                               timeout
      */
     public HalfOpenLimiter build() {
         checkOneClock();
-        final AdmissionGate gate = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler)),
-                () -> "policy " + policy.name() + " returned a null gate");
+        checkEventsPaced();
+        checkShadow();
+        final AdmissionPolicy policy = releaseInterval == null ? this.policy
+                : AdmissionPolicy.fixedRate(releaseInterval).within(this.policy);
         final LimiterCounters counters = new LimiterCounters();
-        final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, listeners,
-                counters);
+        final LongAdder shadowEvents = shadow ? new LongAdder() : null;
+        final LimitEvents events = new LimitEvents(name, policy.maxHalfOpen(), limitEventMode, ticker, scheduler,
+                limitEventMinInterval == null ? 0L : limitEventMinInterval.toNanos(), listeners, counters,
+                shadow ? new LimitEvents.Shadow(policy.name(), policy.maxHalfOpen(), shadowEvents) : null);
+        final AdmissionGate chosen = Objects.requireNonNull(policy.newGate(new PolicyContext(ticker, scheduler,
+                new PolicyEventRelay(name, events), new FirstContacts(FirstContacts.DEFAULT_CAPACITY))),
+                () -> "policy " + policy.name() + " returned a null gate");
+        final AdmissionGate gate = shadow ? new ShadowGate(chosen, ticker, scheduler, events, shadowEvents) : chosen;
         return HalfOpenLimiter.build(new AttemptContext(name, policy, gate, ticker, scheduler,
                 halfOpenTimeout.toNanos(), queueTimeout == null ? 0L : queueTimeout.toNanos(), exemptLoopback,
                 counters, events, new WaitingRoom(maxQueued, events, counters)));
+    }
+
+    private void checkEventsPaced() {
+        if (limitEventMinInterval != null && limitEventMode == LimitEventMode.NEVER) {
+            throw new IllegalStateException("limitEventMinInterval was set by " + limitEventMinIntervalSetBy
+                    + ", but " + limitEventsSetBy + " raises no event 4226 to pace; drop one of them");
+        }
+    }
+
+    private void checkShadow() {
+        if (!shadow) {
+            return;
+        }
+        if (maxQueuedSetBy != null && maxQueued != Integer.MAX_VALUE) {
+            throw new IllegalStateException("shadow(true) admits every attempt at once, so " + maxQueuedSetBy
+                    + " would never apply; drop it (shadowStats().peakQueued() says how long the queue would have"
+                    + " grown)");
+        }
+        if (queueTimeout != null) {
+            throw new IllegalStateException("shadow(true) admits every attempt at once, so " + queueTimeoutSetBy
+                    + " would never apply; drop it (LimiterListener.wouldHaveWaited gives every wait the policy"
+                    + " would have imposed)");
+        }
     }
 
     private void checkOneClock() {

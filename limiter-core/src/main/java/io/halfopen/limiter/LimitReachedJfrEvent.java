@@ -32,4 +32,13 @@ final class LimitReachedJfrEvent extends Event {
 
     @Label("Event Id")
     int eventId = Event4226.ID;
+
+    @Label("Episodes")
+    @Description("How many throttling episodes (or throttled attempts) this event stands for: more than 1 when"
+            + " limitEventMinInterval folded several into it.")
+    long episodes = 1;
+
+    @Label("Shadow")
+    @Description("Raised in shadow mode: the policy would have queued, but the limiter admitted every attempt.")
+    boolean shadow;
 }

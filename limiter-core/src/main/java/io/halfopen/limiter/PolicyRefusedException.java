@@ -5,9 +5,10 @@ import java.time.Duration;
 
 /**
  * The admission policy refused the attempt outright ({@link io.halfopen.policy.Admission#refused(String)}):
- * a fast-fail rule, or a queue bound of the policy's own. Not XP's behaviour: XP's cap never refuses.
+ * a fast-fail rule, or a queue bound of the policy's own. Not XP's behaviour: XP's cap never refuses. A refusal
+ * with a structured reason the limiter knows comes as a subclass: {@link DeadDestinationException}.
  */
-public final class PolicyRefusedException extends HalfOpenLimitException {
+public sealed class PolicyRefusedException extends HalfOpenLimitException permits DeadDestinationException {
 
     private static final long serialVersionUID = 1L;
 

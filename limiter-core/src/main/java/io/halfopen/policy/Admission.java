@@ -37,7 +37,20 @@ public sealed interface Admission permits Admission.Admitted, Admission.Refused,
      * @return the answer
      */
     static Admission refused(final String reason) {
-        return new Refused(reason);
+        return new Refused(reason, null);
+    }
+
+    /**
+     * The gate will not take the ticket, and says so in a form the limiter turns into a more specific
+     * exception: a {@link DeadDestination} fails the attempt with the limiter's {@code DeadDestinationException}
+     * (a {@code PolicyRefusedException}) instead of a plain {@code PolicyRefusedException}.
+     *
+     * @param reason why, for the attempt's exception
+     * @param detail the structured reason
+     * @return the answer
+     */
+    static Admission refused(final String reason, final RefusalDetail detail) {
+        return new Refused(reason, java.util.Objects.requireNonNull(detail, "detail"));
     }
 
     /** The answer "admitted": see {@link Admission#admitted()}. */
@@ -54,18 +67,30 @@ public sealed interface Admission permits Admission.Admitted, Admission.Refused,
     }
 
     /**
-     * The answer "refused", with its reason: see {@link Admission#refused(String)}.
+     * The answer "refused", with its reason: see {@link Admission#refused(String)} and
+     * {@link Admission#refused(String, RefusalDetail)}.
      *
      * @param reason why the gate refused the ticket
+     * @param detail the structured reason, or {@code null}
      */
-    record Refused(String reason) implements Admission {
+    record Refused(String reason, RefusalDetail detail) implements Admission {
         /**
          * Creates the answer.
          *
          * @param reason why, not null
+         * @param detail the structured reason, or {@code null}
          */
         public Refused {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /**
+         * Creates the answer without a structured reason.
+         *
+         * @param reason why, not null
+         */
+        public Refused(final String reason) {
+            this(reason, null);
         }
     }
 

@@ -11,13 +11,39 @@ import java.util.function.Consumer;
  */
 final class HalfOpenCapPolicy implements AdmissionPolicy {
 
+    /** In the registry: {@code halfOpenCap(maxHalfOpen=10)}. */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("halfOpenCap")
+            .summary("XP SP2's cap: at most maxHalfOpen attempts half-open, the rest wait in FIFO order")
+            .source("Windows XP SP2 (Microsoft, Changes to Functionality in Windows XP Service Pack 2, Part 2)")
+            .limits("half-open attempts at once")
+            .integer("maxHalfOpen", 10, PolicyParameter.Origin.SOURCE, "the most attempts half-open at once")
+            .build(args -> new HalfOpenCapPolicy(args.integer("maxHalfOpen")));
+
+    /** XP SP2's cap. */
+    static final int XP_MAX_HALF_OPEN = 10;
+
     private final int maxHalfOpen;
 
     HalfOpenCapPolicy(final int maxHalfOpen) {
         if (maxHalfOpen < 1) {
-            throw new IllegalArgumentException("maxHalfOpen must be >= 1, was " + maxHalfOpen);
+            throw new PolicyParameterException("maxHalfOpen", "maxHalfOpen must be >= 1, was " + maxHalfOpen);
         }
         this.maxHalfOpen = maxHalfOpen;
+    }
+
+    @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write(maxHalfOpen);
+    }
+
+    @Override
+    public boolean equals(final Object o) {
+        return o instanceof HalfOpenCapPolicy other && other.maxHalfOpen == maxHalfOpen;
+    }
+
+    @Override
+    public int hashCode() {
+        return maxHalfOpen;
     }
 
     @Override

@@ -12,6 +12,13 @@ final class UnlimitedPolicy implements AdmissionPolicy {
 
     static final UnlimitedPolicy INSTANCE = new UnlimitedPolicy();
 
+    /** In the registry: {@code unlimited}. */
+    static final PolicyDescriptor DESCRIPTOR = PolicyDescriptor.builder("unlimited")
+            .summary("no limit, as before XP SP2 and since Vista SP2: every attempt goes at once")
+            .source("Windows XP RTM/SP1, Vista SP2 and later (no half-open limit by default)")
+            .limits("nothing (counts half-open attempts for stats)")
+            .build(args -> INSTANCE);
+
     private UnlimitedPolicy() {
     }
 
@@ -28,6 +35,11 @@ final class UnlimitedPolicy implements AdmissionPolicy {
     @Override
     public AdmissionGate newGate(final PolicyContext context) {
         return new Gate();
+    }
+
+    @Override
+    public java.util.Optional<String> spec() {
+        return DESCRIPTOR.write();
     }
 
     @Override

@@ -62,7 +62,7 @@ public final class InboundSessionLimiter {
     private final long nullSessionIdleNanos;
     private final boolean restrictAnonymous;
     private final Predicate<ConnectionInfo> exemption;
-    private final SessionListener listener;
+    private SessionListener listener;                          // guarded by lock; replaced by addListener
     private final Ticker ticker;
     private final Scheduler scheduler;
 
@@ -89,7 +89,12 @@ public final class InboundSessionLimiter {
         this.nullSessionIdleNanos = builder.nullSessionIdleNanos;
         this.restrictAnonymous = builder.restrictAnonymous;
         this.exemption = builder.exemption;
-        this.listener = builder.listener;
+        lock.lock(); // readers take the lock: publish the listener through it, whatever publishes the limiter
+        try {
+            this.listener = builder.listener;
+        } finally {
+            lock.unlock();
+        }
         this.ticker = builder.ticker;
         this.scheduler = builder.scheduler;
     }
@@ -217,6 +222,49 @@ public final class InboundSessionLimiter {
         }
         outbox.deliver(first);
         return ended;
+    }
+
+    /**
+     * Adds a listener to this limiter, after the one given to the builder and any added before: for a metrics
+     * binder or a test fixture that gets a limiter already built.
+     *
+     * <p>Ordering: the listener is registered under the table's lock, so it hears exactly the events of the
+     * changes made after that (every table change takes the lock): it never hears half a session's life
+     * without hearing the start of it, unless the session opened before this call. Its events arrive one at a
+     * time, in table order, like every listener's ({@link SessionListener}); several listeners hear each event
+     * in the order they were registered. One that throws a {@link RuntimeException} does not keep the others
+     * from hearing the event.
+     *
+     * @param listener the listener; never null
+     */
+    public void addListener(final SessionListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        lock.lock();
+        try {
+            this.listener = SessionListeners.with(this.listener, listener);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Removes a listener given to the builder or added with {@link #addListener} (its last registration, if it
+     * was added more than once). It hears no event of a change made after this call; events already queued
+     * for delivery may still reach it.
+     *
+     * @param listener the listener
+     * @return whether it was registered
+     */
+    public boolean removeListener(final SessionListener listener) {
+        lock.lock();
+        try {
+            final SessionListener next = SessionListeners.without(this.listener, listener);
+            final boolean removed = next != this.listener;
+            this.listener = next;
+            return removed;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**

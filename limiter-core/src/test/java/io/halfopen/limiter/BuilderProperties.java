@@ -80,7 +80,7 @@ class BuilderProperties {
     @Provide
     Arbitrary<String> scalarOptions() {
         return Arbitraries.of("halfOpenTimeout", "queueTimeout", "noQueueTimeout", "maxQueued", "limitEvents",
-                "exemptLoopback", "name", "ticker", "scheduler", "clock");
+                "exemptLoopback", "name", "ticker", "scheduler", "clock", "limitEventMinInterval", "shadow");
     }
 
     private static void set(final HalfOpenLimiterBuilder builder, final String option, final int value) {
@@ -96,6 +96,8 @@ class BuilderProperties {
             case "ticker" -> builder.ticker(clock);
             case "scheduler" -> builder.scheduler(clock);
             case "clock" -> builder.clock(clock);
+            case "limitEventMinInterval" -> builder.limitEventMinInterval(Duration.ofMillis(1 + value));
+            case "shadow" -> builder.shadow(value % 2 == 0);
             default -> throw new AssertionError(option);
         }
     }

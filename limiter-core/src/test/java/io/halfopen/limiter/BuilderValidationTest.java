@@ -1,5 +1,7 @@
 package io.halfopen.limiter;
 
+import io.halfopen.policy.AdmissionPolicy;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -58,7 +60,9 @@ class BuilderValidationTest {
         assertEquals("halfOpenTimeout", assertThrows(NullPointerException.class,
                 () -> HalfOpenLimiter.builder().halfOpenTimeout(null)).getMessage());
         assertEquals("policy", assertThrows(NullPointerException.class,
-                () -> HalfOpenLimiter.builder().policy(null)).getMessage());
+                () -> HalfOpenLimiter.builder().policy((AdmissionPolicy) null)).getMessage());
+        assertEquals("policy", assertThrows(NullPointerException.class,
+                () -> HalfOpenLimiter.builder().policy((String) null)).getMessage());
         assertEquals("profile", assertThrows(NullPointerException.class,
                 () -> HalfOpenLimiter.builder().profile(null)).getMessage());
         assertEquals("ticker", assertThrows(NullPointerException.class,

@@ -20,8 +20,7 @@ import picocli.CommandLine.Spec;
 public final class SimulateCommand implements Callable<Integer> {
 
     /**
-     * Where {@code --policy} names are looked up; the policy registry (issue 12) replaces the built-in lookup
-     * here, and every subcommand sees it.
+     * Where {@code --policy} names are looked up: limiter-core's policy registry, for every subcommand.
      */
     static final PolicyLookup POLICIES = PolicyLookup.builtIn();
 

@@ -1,59 +1,61 @@
 package io.halfopen.sim.policy;
 
-import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.PolicyDescriptor;
+import io.halfopen.policy.PolicyParameter;
+import io.halfopen.policy.PolicyRegistry;
 import io.halfopen.sim.spec.Spec;
-import io.halfopen.sim.spec.SpecArgs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
- * limiter-core's policies by name, until the policy registry lands: each name maps to the public factory
- * ({@link AdmissionPolicy#halfOpenCap(int)}, {@link AdmissionPolicy#unlimited()}); nothing here decides
- * anything a policy decides.
+ * limiter-core's policies by name: every policy of {@link PolicyRegistry#builtIn()}, the same registry the
+ * limiter's builder, the CLI and a config file read. A spec is written back in its canonical form and parsed by
+ * the registry, so the syntax, the defaults and the errors (what is wrong, and at which column) are the
+ * registry's; nothing here decides anything a policy decides.
  */
 final class BuiltInPolicies implements PolicyLookup {
 
-    static final BuiltInPolicies INSTANCE = new BuiltInPolicies();
+    static final BuiltInPolicies INSTANCE = new BuiltInPolicies(PolicyRegistry.builtIn());
 
-    private static final List<PolicyInfo> POLICIES = List.of(
-            new PolicyInfo("halfOpenCap", Map.of("maxHalfOpen", String.valueOf(HalfOpenLimiter.XP_MAX_HALF_OPEN)),
-                    "XP SP2's cap: at most maxHalfOpen attempts half-open, the rest wait in FIFO order"),
-            new PolicyInfo("xp", Map.of("maxHalfOpen", String.valueOf(HalfOpenLimiter.XP_MAX_HALF_OPEN)),
-                    "the same as halfOpenCap: XP SP2's cap of 10 unless told otherwise"),
-            new PolicyInfo("unlimited", Map.of(),
-                    "no limit, as before XP SP2 and since Vista SP2: every attempt goes at once"));
+    private final PolicyRegistry registry;
+    private final List<PolicyInfo> policies;
 
-    private BuiltInPolicies() {
+    private BuiltInPolicies(final PolicyRegistry registry) {
+        this.registry = registry;
+        this.policies = registry.descriptors().stream().map(BuiltInPolicies::info).toList();
     }
 
+    private static PolicyInfo info(final PolicyDescriptor d) {
+        final Map<String, String> parameters = new LinkedHashMap<>();
+        for (final PolicyParameter p : d.parameters()) {
+            parameters.put(p.name(), p.defaultText());
+        }
+        return new PolicyInfo(d.name(), parameters, d.summary());
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException a {@link io.halfopen.policy.PolicySyntaxException}: an unknown name (the
+     *                                  message lists the known ones), an unknown parameter or a bad value, named
+     */
     @Override
     public AdmissionPolicy policy(final Spec spec) {
-        final SpecArgs args = new SpecArgs(spec, "policy");
-        final AdmissionPolicy policy = switch (spec.name()) {
-            case "halfOpenCap", "xp" -> AdmissionPolicy.halfOpenCap(
-                    (int) args.integer("maxHalfOpen", HalfOpenLimiter.XP_MAX_HALF_OPEN, 1, Integer.MAX_VALUE));
-            case "unlimited" -> AdmissionPolicy.unlimited();
-            default -> throw new IllegalArgumentException("unknown policy '" + spec.name() + "' in \"" + spec
-                    + "\"; known: " + POLICIES.stream().map(PolicyInfo::name).collect(Collectors.joining(", "))
-                    + " (the policies of issue 12 join when the policy registry lands)");
-        };
-        args.done();
-        return policy;
+        return registry.parse(spec.toString());
     }
 
     @Override
     public List<PolicyInfo> policies() {
-        return POLICIES;
+        return policies;
     }
 
     /** For diagnostics: the known names and their defaults. */
     @Override
     public String toString() {
         final Map<String, Map<String, String>> all = new LinkedHashMap<>();
-        POLICIES.forEach(p -> all.put(p.name(), p.parameters()));
+        policies.forEach(p -> all.put(p.name(), p.parameters()));
         return "BuiltInPolicies" + all;
     }
 }

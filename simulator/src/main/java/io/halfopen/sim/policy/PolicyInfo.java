@@ -1,5 +1,7 @@
 package io.halfopen.sim.policy;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,6 +22,6 @@ public record PolicyInfo(String name, Map<String, String> parameters, String des
      * @param description see the record's description
      */
     public PolicyInfo {
-        parameters = Map.copyOf(parameters);
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters)); // keeps their order
     }
 }

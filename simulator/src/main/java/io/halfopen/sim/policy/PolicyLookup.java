@@ -11,9 +11,8 @@ import java.util.Optional;
  * {@link AdmissionPolicy}. The simulator never builds a policy any other way, so a policy joins the simulator
  * by joining the lookup, with no simulator change.
  *
- * <p>{@link #builtIn()} knows the two policies limiter-core has today. The policy registry of
- * {@code io.halfopen.policy} (issue 12) replaces it: one implementation of this interface that delegates to
- * the registry, and every policy the registry lists runs here.
+ * <p>{@link #builtIn()} delegates to limiter-core's {@link io.halfopen.policy.PolicyRegistry#builtIn()}: every
+ * policy the registry lists runs here, in the registry's syntax.
  *
  * <p>Implementations are immutable and thread-safe.
  */
@@ -47,7 +46,7 @@ public interface PolicyLookup {
     }
 
     /**
-     * Returns the lookup of limiter-core's policies today: XP SP2's cap and {@code unlimited}.
+     * Returns the lookup of limiter-core's policies: every policy of its built-in registry.
      *
      * @return the built-in lookup
      */

@@ -105,9 +105,9 @@ class SimulateCommandTest {
         @Test
         @DisplayName("bad input exits 2 with a message naming the bad value")
         void badInputIsNamed() {
-            final Run unknownPolicy = run("host", "--workload", "desktop", "--policy", "williamson(workingSet=5)");
+            final Run unknownPolicy = run("host", "--workload", "desktop", "--policy", "noSuchThrottle(workingSet=5)");
             assertEquals(2, unknownPolicy.exitCode());
-            assertTrue(unknownPolicy.err().contains("unknown policy 'williamson'"), unknownPolicy.err());
+            assertTrue(unknownPolicy.err().contains("unknown policy 'noSuchThrottle'"), unknownPolicy.err());
             final Run badParam = run("host", "--workload", "scanner(rat=5)");
             assertEquals(2, badParam.exitCode());
             assertTrue(badParam.err().contains("unknown parameter 'rat'"), badParam.err());

@@ -18,18 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Williamson's virus throttle (Williamson, ACSAC 2002; Twycross and Williamson, USENIX Security 2003) against
- * Nimda's 400 new destinations per second, as the policy registry will name it. Written now, against the
- * behaviour the papers and issue 12 describe; tagged {@code awaits-policy} and left out of the default run (the
- * simulator's pom excludes the tag) until the policy lands, so it is never counted as a pass. Run it with
- * {@code ./mvnw -B -pl simulator -am verify -Dtest=WilliamsonValidationTest -DexcludedGroups=
- * -Dsurefire.failIfNoSpecifiedTests=false}; today it fails: "unknown policy 'williamson'".
+ * Nimda's 400 new destinations per second, named as the policy registry names it, run through the simulator
+ * with the production {@code WilliamsonPolicy}: the numbers the papers give.
  */
-@Tag("awaits-policy")
 @DisplayName("Williamson's throttle in the simulator: the numbers of the papers")
 class WilliamsonValidationTest {
 

@@ -5,6 +5,7 @@ import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimitReached;
 import io.halfopen.limiter.LimiterListener;
 import io.halfopen.limiter.LimiterStats;
+import io.halfopen.netty.ConnectTimeoutScope;
 import io.halfopen.netty.HalfOpenLimitHandler;
 import io.halfopen.testkit.KernelJudge;
 import io.halfopen.testkit.LoopbackPeers;
@@ -206,7 +207,8 @@ public final class ConnectStormCommand implements Callable<Integer> {
                 .group(group)
                 .channel(transport == Transport.epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300_000) // the limiter's half-open timeout decides
-                .handler(new HalfOpenLimitHandler(limiter));
+                .handler(new HalfOpenLimitHandler(limiter, HalfOpenLimitHandler.TCP_CHANNELS,
+                        ConnectTimeoutScope.HANDSHAKE_ONLY)); // XP: the queue waits without bound
         final SynSentWatch kernel = KernelJudge.watcher().label("demo")
                 .watch(List.of(accepting, refusing, dropping));
         final AtomicInteger done = new AtomicInteger();

@@ -1,6 +1,7 @@
 package io.halfopen.it;
 
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.netty.ConnectTimeoutScope;
 import io.halfopen.netty.HalfOpenLimitHandler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -64,7 +65,10 @@ final class NettyConnects implements AutoCloseable {
      * @param limiter the limiter to connect through, or {@code null} for no handler at all
      */
     NettyConnects(final HalfOpenLimiter limiter) {
-        final ChannelHandlerAdapter handler = limiter == null ? null : new HalfOpenLimitHandler(limiter);
+        // XP's behaviour, as these scenarios were written against: the queue is not charged to Netty's connect
+        // timeout (30 s by default), only the limiter's own timeouts apply
+        final ChannelHandlerAdapter handler = limiter == null ? null : new HalfOpenLimitHandler(limiter,
+                HalfOpenLimitHandler.TCP_CHANNELS, ConnectTimeoutScope.HANDSHAKE_ONLY);
         bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)

@@ -129,6 +129,50 @@ public final class HalfOpenLimiter implements AutoCloseable {
     }
 
     /**
+     * As {@link #newAttempt(InetSocketAddress, AttemptListener)}, but the attempt waits in the queue at most
+     * {@code maxWait} (or the limiter's queue timeout, if shorter), then fails with a
+     * {@link QueueTimeoutException} naming the bound that expired: for an owner whose connect has a deadline of
+     * its own, such as a Netty channel's connect timeout, so that the queue does not outlast it.
+     *
+     * @param remote  the resolved address to connect to
+     * @param listener the owner's callbacks
+     * @param maxWait how long the attempt may wait for a slot at most, positive
+     * @return the attempt's handle
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code remote} is unresolved or {@code maxWait} is not positive
+     */
+    public ConnectAttempt newAttemptWithin(final InetSocketAddress remote, final AttemptListener listener,
+            final Duration maxWait) {
+        return start(remote, listener, boundedQueueWait(maxWait), context.scheduler);
+    }
+
+    /**
+     * As {@link #newAttempt(InetSocketAddress, AttemptListener, Scheduler)} (the half-open timer on
+     * {@code halfOpenTimers}) and {@link #newAttemptWithin(InetSocketAddress, AttemptListener, Duration)} (the queue
+     * wait bounded by {@code maxWait}) at once. The queue timer stays on the limiter's scheduler.
+     *
+     * @param remote         the resolved address to connect to
+     * @param listener       the owner's callbacks
+     * @param maxWait        how long the attempt may wait for a slot at most, positive
+     * @param halfOpenTimers where to arm the half-open timer
+     * @return the attempt's handle
+     * @throws NullPointerException     if an argument is null
+     * @throws IllegalArgumentException if {@code remote} is unresolved or {@code maxWait} is not positive
+     */
+    public ConnectAttempt newAttemptWithin(final InetSocketAddress remote, final AttemptListener listener,
+            final Duration maxWait, final Scheduler halfOpenTimers) {
+        return start(remote, listener, boundedQueueWait(maxWait), Objects.requireNonNull(halfOpenTimers,
+                "halfOpenTimers"));
+    }
+
+    /** The queue timeout of an attempt that waits at most {@code maxWait}: the shorter of it and the limiter's. */
+    private long boundedQueueWait(final Duration maxWait) {
+        final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
+        final long queueTimeout = context.queueTimeoutNanos;
+        return queueTimeout > 0 ? Math.min(queueTimeout, maxWaitNanos) : maxWaitNanos;
+    }
+
+    /**
      * Whether this limiter's timers run on the process's shared timer thread, in real time (the default, when
      * no scheduler or clock was configured).
      *
@@ -180,9 +224,7 @@ public final class HalfOpenLimiter implements AutoCloseable {
      */
     public ConnectAttempt acquire(final InetSocketAddress remote, final Duration maxWait,
             final Runnable onHalfOpenTimeout) throws InterruptedException, HalfOpenLimitException {
-        final long maxWaitNanos = HalfOpenLimiterBuilder.positiveNanos("maxWait", maxWait);
-        final long queueTimeout = context.queueTimeoutNanos;
-        final long timeout = queueTimeout > 0 ? Math.min(queueTimeout, maxWaitNanos) : maxWaitNanos;
+        final long timeout = boundedQueueWait(maxWait);
         final BlockingGrant grant = new BlockingGrant(Thread.currentThread(), onHalfOpenTimeout);
         return grant.await(start(remote, grant, timeout, context.scheduler));
     }

@@ -66,6 +66,42 @@ class TimeoutsTest {
         }
 
         @Test
+        void anAttemptsOwnMaxWaitBoundsItsQueueWaitWhenShorterThanTheLimitersQueueTimeout() {
+            limiter.newAttempt(remote(1), new RecordingListener());
+            final RecordingListener shorter = new RecordingListener();
+            final ConnectAttempt bounded = limiter.newAttemptWithin(remote(2), shorter, Duration.ofSeconds(2));
+            final RecordingListener longer = new RecordingListener();
+            final ConnectAttempt unbounded = limiter.newAttemptWithin(remote(3), longer, Duration.ofSeconds(60));
+
+            clock.advance(Duration.ofMillis(1999));
+            assertEquals(AttemptState.QUEUED, bounded.state());
+            clock.advance(Duration.ofMillis(1));
+            assertEquals(AttemptState.QUEUE_TIMEOUT, bounded.state());
+            final QueueTimeoutException e = assertInstanceOf(QueueTimeoutException.class, shorter.failures.get(0));
+            assertEquals(Duration.ofSeconds(2), e.timeout());
+
+            clock.advance(Duration.ofSeconds(3)); // the limiter's 5 s bound the other
+            assertEquals(AttemptState.QUEUE_TIMEOUT, unbounded.state());
+            final QueueTimeoutException f = assertInstanceOf(QueueTimeoutException.class, longer.failures.get(0));
+            assertEquals(Duration.ofSeconds(5), f.timeout());
+            assertEquals(2, limiter.stats().queueTimeouts());
+        }
+
+        @Test
+        void aMaxWaitBoundsTheQueueOfALimiterWithoutAQueueTimeoutAndMustBePositive() {
+            final HalfOpenLimiter unboundedQueue = HalfOpenLimiter.builder().clock(clock).maxHalfOpen(1).build();
+            unboundedQueue.newAttempt(remote(1), new RecordingListener());
+            final ConnectAttempt bounded = unboundedQueue.newAttemptWithin(remote(2), new RecordingListener(),
+                    Duration.ofSeconds(1), (task, delay, unit) -> () -> { });
+            clock.advance(Duration.ofSeconds(1));
+            assertEquals(AttemptState.QUEUE_TIMEOUT, bounded.state());
+            final IllegalArgumentException zero = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class,
+                    () -> unboundedQueue.newAttemptWithin(remote(3), new RecordingListener(), Duration.ZERO));
+            assertTrue(zero.getMessage().contains("maxWait"), zero.getMessage());
+        }
+
+        @Test
         void aGrantedAttemptIsNotTouchedByItsQueueTimer() {
             final ConnectAttempt holder = limiter.newAttempt(remote(1), new RecordingListener());
             final ConnectAttempt waiting = limiter.newAttempt(remote(2), new RecordingListener());

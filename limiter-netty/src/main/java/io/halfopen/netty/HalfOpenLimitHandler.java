@@ -18,14 +18,17 @@ import java.util.function.Predicate;
  * most {@code maxHalfOpen} of the process's connects are in SYN_SENT at once, the way Windows XP SP2 limited
  * them. Connects past the limit wait in the limiter's FIFO queue; the first one to wait raises event 4226.
  *
- * <h2>Where it goes</h2>
- * Nearest the head of the pipeline among the handlers that touch {@code connect}: it must see the address the
- * SYN really goes to. {@link io.netty.bootstrap.Bootstrap} resolves the name before the pipeline sees the
- * connect, so the handler sees a resolved {@link InetSocketAddress} and DNS time is not counted (XP limited TCP
- * attempts, not lookups). Add it <em>before</em> (that is, {@code addLast} it earlier than, nearer the head)
- * any handler that rewrites the connect, such as a {@code ProxyHandler}, so that it limits the connect to the
- * proxy that actually leaves the host. One instance is {@link Sharable}: share it, with its limiter, between
- * every channel of the process.
+ * <h2>Where it goes: at the head, {@code addFirst}</h2>
+ * An outbound {@code connect} travels from the tail to the head, and the transport sends the SYN to whatever
+ * address reaches the head. So this handler goes at the head of the pipeline, {@code pipeline.addFirst(limit)},
+ * nearer the head than every handler that rewrites the connect: behind a {@code ProxyHandler} the SYN goes to the
+ * proxy, and the slot must key on the proxy's address, which this handler sees only from the head side of the
+ * proxy handler. {@link io.netty.bootstrap.Bootstrap} resolves the name before the pipeline sees the connect, so
+ * the handler sees a resolved {@link InetSocketAddress} and DNS time is not counted (XP limited TCP attempts, not
+ * lookups). A client that inserts its own proxy handler with {@code addFirst} after your initializer ran puts that
+ * handler ahead of this one: add this handler after the client has built its pipeline (from a hook the client
+ * runs once its own handlers are in), again with {@code addFirst}, so that it ends up at the head. One instance
+ * is {@link Sharable}: share it, with its limiter, between every channel of the process.
  *
  * <pre>{@code
  * HalfOpenLimiter limiter = HalfOpenLimiter.xpSp2();            // 10 half-open, FIFO, 21 s half-open timeout
@@ -35,8 +38,8 @@ import java.util.function.Predicate;
  *         .channel(NioSocketChannel.class)
  *         .handler(new ChannelInitializer<SocketChannel>() {
  *             protected void initChannel(SocketChannel ch) {
- *                 ch.pipeline().addLast(halfOpenLimit);         // first: nearest the head
  *                 ch.pipeline().addLast(new HttpClientCodec(), new MyClientHandler());
+ *                 ch.pipeline().addFirst(halfOpenLimit);        // at the head, ahead of any proxy handler
  *             }
  *         });
  * bootstrap.connect("example.org", 80);   // resolved by the Bootstrap, then waits here for a slot if need be
@@ -56,6 +59,15 @@ import java.util.function.Predicate;
  * rewrote the address. Passing it through would send a SYN the limiter never counted, and no transport can
  * connect to an unresolved address anyway; failing says where the configuration is wrong.
  *
+ * <h2>TCP Fast Open is refused</h2>
+ * A limited channel whose {@link io.netty.channel.ChannelOption#TCP_FASTOPEN_CONNECT} is {@code true} (Epoll,
+ * io_uring) has its connect failed with an {@link IllegalArgumentException} naming the option, and closed; no SYN
+ * is sent and no slot is taken. With TCP Fast Open the transport sends the first bytes in the SYN and reports the
+ * connect done as soon as the kernel queued them, while the socket is still in SYN_SENT (to a peer that drops
+ * SYNs it stays there until the kernel gives up): counted as established, such sockets would put any number of
+ * half-open connects past the limit. The option is checked when the connect reaches the handler and again when
+ * its slot is granted (a slot granted to a channel whose option was set meanwhile is given back).
+ *
  * <h2>One connect's life</h2>
  * The caller's promise is never handed to the transport. The handler asks the limiter for a slot
  * ({@link HalfOpenLimiter#newAttempt}); once granted, it issues the real {@code ctx.connect} with a promise of
@@ -67,7 +79,9 @@ import java.util.function.Predicate;
  *   <caption>outcomes</caption>
  *   <tr><th>real connect</th><th>limiter report</th><th>caller's promise</th></tr>
  *   <tr><td>success</td><td>{@code established()}</td><td>success</td></tr>
- *   <tr><td>{@code ConnectException} "Connection refused"</td><td>{@code refused()}</td><td>that failure</td></tr>
+ *   <tr><td>a {@code ConnectException} (the transports throw it for {@code ECONNREFUSED}, whatever the
+ *       locale's text of its message), but Netty's connect timeout</td><td>{@code refused()}</td>
+ *       <td>that failure</td></tr>
  *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
  *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
  *       <td>that failure</td></tr>
@@ -113,13 +127,32 @@ import java.util.function.Predicate;
  *       waited and how long.</li>
  * </ul>
  *
- * <h2>Two connect timeouts</h2>
- * Netty's {@code CONNECT_TIMEOUT_MILLIS} (30 s by default) is armed by the transport when the real connect
- * reaches the head of the pipeline, that is after the slot was granted; time spent waiting in the queue is not
- * counted by it. The limiter's half-open timeout starts when the slot is granted, a task hop earlier. So the
- * SYN's effective deadline is the smaller of the two, both counted from the grant; whichever fires first ends
- * the attempt as timed out and the other never fires. To bound the wait in the queue as well, set the
- * limiter's {@code queueTimeout}; a connect's worst case is then {@code queueTimeout} plus that deadline.
+ * <h2>Connect timeouts</h2>
+ * By default ({@link ConnectTimeoutScope#QUEUE_AND_HANDSHAKE}) the channel's
+ * {@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS} means what Netty users read it as: the connect
+ * succeeds or fails within that time, queue wait included. A connect still waiting for a slot when it is spent
+ * fails with the limiter's {@link io.halfopen.limiter.QueueTimeoutException} (whose {@code timeout()} is the
+ * connect timeout) and is never issued; a connect granted after waiting gets only what is left: the handler sets
+ * the channel's {@code CONNECT_TIMEOUT_MILLIS} to the remainder (at least 1 ms) for the transport to arm, and
+ * back to its own value once the transport has read it, so the channel's configuration reads as the caller set
+ * it. (This needs the connect to reach the transport at once; a handler between this one and the head that
+ * delays it would see the whole value.) The limiter's own {@code queueTimeout} bounds the wait too, if shorter.
+ * A connect timeout of 0 bounds nothing. With {@link ConnectTimeoutScope#HANDSHAKE_ONLY}, XP's behaviour, the
+ * transport's timeout starts when the SYN goes, and only the limiter's {@code queueTimeout} (none in XP's
+ * profiles) bounds the wait: a connect's worst case is then that queue timeout, or forever, plus the handshake's
+ * deadline.
+ *
+ * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake, counted from the grant;
+ * whichever of it and the transport's timeout fires first ends the attempt as timed out.
+ *
+ * <p>A client with a request timeout of its own (AsyncHttpClient's {@code requestTimeout}, Reactor Netty's
+ * {@code responseTimeout}, an HTTP client's call timeout) should give each connect a
+ * {@code CONNECT_TIMEOUT_MILLIS} no longer than that request timeout: the connect then ends, queued or not,
+ * before the client gives up on the request, and no connect is made for a request already abandoned. With
+ * {@code HANDSHAKE_ONLY}, or a connect timeout longer than the request timeout, a request can time out while its
+ * connect still waits in the queue; the connect then goes on and is made later, for nobody, unless the client
+ * cancels the connect's promise (the handler then leaves the queue at once).
+ *
  * When the limiter runs on real time ({@link HalfOpenLimiter#usesSystemScheduler()}, the default), the handler
  * arms the half-open timer on the channel's own event loop, like Netty's own connect timeout, so that a connect
  * wakes no shared timer thread; with a configured clock or scheduler the timer follows that instead.
@@ -142,6 +175,7 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
 
     private final HalfOpenLimiter limiter;
     private final Predicate<? super Channel> limited;
+    private final ConnectTimeoutScope connectTimeoutScope;
 
     /**
      * Creates a handler that limits the connects of every {@link SocketChannel}.
@@ -160,8 +194,33 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
      * @param limited which channels' connects to limit, e.g. {@link #TCP_CHANNELS} or {@link #ALL_CHANNELS}
      */
     public HalfOpenLimitHandler(final HalfOpenLimiter limiter, final Predicate<? super Channel> limited) {
+        this(limiter, limited, ConnectTimeoutScope.QUEUE_AND_HANDSHAKE);
+    }
+
+    /**
+     * Creates a handler that limits the connects of the channels {@code limited} accepts, their
+     * {@code CONNECT_TIMEOUT_MILLIS} bounding what {@code connectTimeoutScope} says.
+     *
+     * @param limiter             the limiter, shared by every channel of the process
+     * @param limited             which channels' connects to limit
+     * @param connectTimeoutScope whether a channel's connect timeout covers the queue
+     *                            ({@link ConnectTimeoutScope#QUEUE_AND_HANDSHAKE}, the default) or only the
+     *                            handshake ({@link ConnectTimeoutScope#HANDSHAKE_ONLY}, XP's behaviour)
+     */
+    public HalfOpenLimitHandler(final HalfOpenLimiter limiter, final Predicate<? super Channel> limited,
+            final ConnectTimeoutScope connectTimeoutScope) {
         this.limiter = Objects.requireNonNull(limiter, "limiter");
         this.limited = Objects.requireNonNull(limited, "limited");
+        this.connectTimeoutScope = Objects.requireNonNull(connectTimeoutScope, "connectTimeoutScope");
+    }
+
+    /**
+     * Returns what a channel's {@code CONNECT_TIMEOUT_MILLIS} bounds under this handler.
+     *
+     * @return the scope
+     */
+    public ConnectTimeoutScope connectTimeoutScope() {
+        return connectTimeoutScope;
     }
 
     /**
@@ -192,7 +251,15 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
         if (promise.isDone()) {
             return; // cancelled before it got here
         }
-        new LimitedConnect(ctx, remote, localAddress, promise).start(limiter);
+        final IllegalArgumentException refused = RefusedOptions.refusal(channel, remote);
+        if (refused != null) {
+            promise.tryFailure(refused);
+            channel.close(); // as a transport closes a channel whose connect failed
+            return;
+        }
+        final int budgetMillis = connectTimeoutScope == ConnectTimeoutScope.QUEUE_AND_HANDSHAKE
+                ? channel.config().getConnectTimeoutMillis() : 0;
+        new LimitedConnect(ctx, remote, localAddress, promise, budgetMillis).start(limiter);
     }
 
     @Override

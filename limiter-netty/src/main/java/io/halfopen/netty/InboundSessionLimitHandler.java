@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  *       {@link ConnectionInfo#from(InetSocketAddress)} of its remote address (or by the function given to
  *       {@link #withConnectionInfo(Function)}) and admitted; only then is {@code channelActive} passed on.
  *       A channel from a computer that already holds a session joins it, authenticated or not, and is never
- *       refused. Put this handler in the child pipeline before the channel is active, ahead of the
- *       protocol.</li>
+ *       refused. Put this handler in the child pipeline ahead of the protocol. Added to a channel that is
+ *       already active, it admits (or refuses and closes) the channel at once, in {@code handlerAdded}: the
+ *       limit is never skipped.</li>
  *   <li><b>Refusal.</b> A refused channel never reaches later handlers: {@code channelActive},
  *       reads and {@code channelInactive} stop here and reads are released. If a refusal message is
  *       configured it is written first and the channel closes once the write completes; otherwise it
@@ -217,26 +218,45 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
         return connection;
     }
 
+    /**
+     * Admits (or refuses) a channel that is already active when this handler is added to its pipeline: its
+     * {@code channelActive} has gone by, and the limit must not be skipped.
+     */
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx) {
+        final Channel channel = ctx.channel();
+        if (channel.isActive() && connection(channel) == null && !refused(ctx)) {
+            admit(ctx);
+        }
+    }
+
     @Override
     public void channelActive(final ChannelHandlerContext ctx) {
+        if (connection(ctx.channel()) != null || admit(ctx)) {
+            ctx.fireChannelActive();
+        }
+    }
+
+    /** Admits the channel into a session, or refuses and closes it; returns whether it was admitted. */
+    private boolean admit(final ChannelHandlerContext ctx) {
         final Channel channel = ctx.channel();
         final SessionConnection connection;
         try {
             connection = limiter.admit(describer.apply(channel), channel::close);
         } catch (final SessionRefusedException refusal) {
             refuse(ctx, refusal);
-            return;
+            return false;
         } catch (final RuntimeException | Error failed) {
             // The describer or a session listener failed; the limiter holds no session for this channel.
             LOG.warn("admitting {} failed; the channel is closed", channel, failed);
             channel.attr(REFUSAL).set(failed);
             channel.config().setAutoRead(false);
             ctx.close();
-            return;
+            return false;
         }
         channel.attr(CONNECTION).set(connection);
         channel.closeFuture().addListener(closed -> connection.close());
-        ctx.fireChannelActive();
+        return true;
     }
 
     private void refuse(final ChannelHandlerContext ctx, final SessionRefusedException refusal) {

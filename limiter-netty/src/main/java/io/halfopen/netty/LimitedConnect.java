@@ -7,6 +7,7 @@ import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.HalfOpenTimeoutException;
 import io.halfopen.time.Scheduler;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
@@ -82,6 +84,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private final SocketAddress local;
     private final ChannelPromise promise;
     private final AtomicInteger phase = new AtomicInteger(QUEUED);
+    /** What the limiter holds instead of this: detached when the connect ends, so nothing ended stays reachable. */
+    private final DetachableListener listener = new DetachableListener(this);
 
     private volatile ConnectAttempt attempt;
     private volatile boolean starting;
@@ -90,13 +94,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private volatile boolean cancelledByCaller;
     private volatile boolean closeRequested; // a benign race: at worst two close() calls, which Netty allows
     private volatile ChannelPromise realPromise; // written on ctx.executor() only
+    /** The whole connect's budget (queue wait plus handshake) in ms, or 0 if the queue is not charged to it. */
+    private final int budgetMillis;
+    private final long startNanos = System.nanoTime();
 
     LimitedConnect(final ChannelHandlerContext ctx, final InetSocketAddress remote, final SocketAddress local,
-            final ChannelPromise promise) {
+            final ChannelPromise promise, final int budgetMillis) {
         this.ctx = ctx;
         this.remote = remote;
         this.local = local;
         this.promise = promise;
+        this.budgetMillis = budgetMillis;
     }
 
     /** Asks for a slot; runs on {@code ctx.executor()}, inside the handler's {@code connect}. */
@@ -109,10 +117,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         final ConnectAttempt started;
         starting = true;
         try {
-            started = limiter.usesSystemScheduler() ? limiter.newAttempt(remote, this, loopTimers())
-                    : limiter.newAttempt(remote, this);
+            if (budgetMillis > 0) {
+                final Duration budget = Duration.ofMillis(budgetMillis);
+                started = limiter.usesSystemScheduler() ? limiter.newAttemptWithin(remote, listener, budget,
+                        loopTimers()) : limiter.newAttemptWithin(remote, listener, budget);
+            } else {
+                started = limiter.usesSystemScheduler() ? limiter.newAttempt(remote, listener, loopTimers())
+                        : limiter.newAttempt(remote, listener);
+            }
         } catch (final RuntimeException e) {
             phase.set(ENDED);
+            listener.detach();
             promise.tryFailure(e);
             return;
         } finally {
@@ -202,6 +217,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             giveUp(shuttingDown());
             return;
         }
+        final IllegalArgumentException refused = RefusedOptions.refusal(ctx.channel(), remote);
+        if (refused != null) { // the option was set while the connect waited: no SYN, give the slot back
+            if (giveUp(refused)) {
+                ctx.channel().close();
+            }
+            return;
+        }
         if (!phase.compareAndSet(GRANTED, CONNECTING)) {
             return;
         }
@@ -209,7 +231,21 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         final ChannelPromise real = ctx.newPromise();
         realPromise = real;
         real.addListener(this);
-        ctx.connect(remote, local, real);
+        if (budgetMillis <= 0) {
+            ctx.connect(remote, local, real);
+            return;
+        }
+        // The transport arms CONNECT_TIMEOUT_MILLIS inside connect(): give it what the queue left of the budget,
+        // then restore the channel's own value (at least 1 ms: a budget spent since the grant still sends no SYN
+        // that outlives it by more).
+        final ChannelConfig config = ctx.channel().config();
+        final long leftMillis = budgetMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        config.setConnectTimeoutMillis((int) Math.max(1, leftMillis));
+        try {
+            ctx.connect(remote, local, real);
+        } finally {
+            config.setConnectTimeoutMillis(budgetMillis);
+        }
     }
 
     private void realConnectDone(final ChannelFuture real) {
@@ -326,12 +362,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         }
     }
 
+    /**
+     * Whether the transport's failure is a refusal, by type, never by message (the message is the C library's
+     * {@code strerror} text, translated under a non-English locale). JDK NIO and Netty's native transports
+     * throw a {@link ConnectException} (Netty annotates it with the address, still a {@code ConnectException})
+     * for {@code ECONNREFUSED}, and also for {@code ETIMEDOUT}, which a connect bounded by the half-open timeout
+     * meets only if the kernel's own SYN retries (about 127 s) give up first; unreachable networks and hosts are
+     * {@link java.net.NoRouteToHostException}s or other {@code SocketException}s. Netty's own connect timeout,
+     * also a {@code ConnectException}, is told apart before this is asked.
+     */
     static boolean isRefused(final Throwable cause) {
-        if (!(cause instanceof ConnectException)) {
-            return false;
-        }
-        final String message = cause.getMessage();
-        return message != null && message.contains("Connection refused");
+        return cause instanceof ConnectException;
     }
 
     // ------------------------------------------------------------------ the loop terminated while connecting
@@ -433,7 +474,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         }
     }
 
+    /** Called at every move to {@code ENDED} (once watched): stops watching, and lets the limiter let go of this. */
     private void unwatch() {
+        listener.detach();
         ctx.channel().closeFuture().removeListener(this);
         final Future<?> terminated = termination;
         if (terminated != null) {

@@ -163,15 +163,16 @@ class HalfOpenLimitHandlerTest {
         }
 
         @Test
-        void aConnectExceptionOtherThanRefusedIsAFailure() {
+        void aConnectExceptionIsRefusedWhateverTheLanguageOfItsMessage() {
             limit(1);
             final Client client = new Client();
             final ChannelFuture connect = client.connect();
 
-            client.real().setFailure(new ConnectException("Network is unreachable"));
+            // glibc's German strerror(ECONNREFUSED), as the JDK and Netty's native transports report it there
+            client.real().setFailure(new ConnectException("finishConnect(..) failed: Verbindungsaufbau abgelehnt"));
             assertFalse(connect.isSuccess());
-            assertEquals(1, stats().failed());
-            assertEquals(0, stats().refused());
+            assertEquals(1, stats().refused(), stats()::toString);
+            assertEquals(0, stats().failed(), stats()::toString);
         }
     }
 

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
  * The listener behind {@link HalfOpenLimiter#acquire}: parks the calling thread until its attempt is granted
  * or fails. Its grant only unparks, so {@link GrantTrampoline} delivers it at once even inside another grant
  * callback: an {@code acquire} called there returns at once if a slot is free, and otherwise waits at most
- * its {@code maxWait} (the attempt's queue timeout), never for a grant deferred behind the parked thread.
+ * its {@code maxWait} (the attempt's queue timeout), never for a grant deferred behind the parked thread: before
+ * it parks, it runs the grants deferred into its own thread's pending list ({@link GrantTrampoline#runPending()}).
  *
  * <p>Thread-safe: the callbacks run on any thread; {@link #await} on the waiter's own.
  */
@@ -48,6 +49,9 @@ final class BlockingGrant implements AttemptListener {
 
     /** Parks until granted or failed; an interrupt cancels the attempt (it holds no socket yet). */
     ConnectAttempt await(final ConnectAttempt attempt) throws InterruptedException, HalfOpenLimitException {
+        if (outcome == WAITING) {
+            GrantTrampoline.runPending(); // never park while this thread holds back a grant: it may free our slot
+        }
         while (outcome == WAITING) {
             LockSupport.park(this);
             if (Thread.interrupted()) {

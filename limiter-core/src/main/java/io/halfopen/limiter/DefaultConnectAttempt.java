@@ -43,7 +43,11 @@ import java.util.function.Supplier;
  *
  * <h2>Publication</h2>
  * {@code waiting} is written before the CAS to {@code QUEUED}, which publishes it to every thread that later
- * reads {@code QUEUED}; every other field read across threads is volatile or final.
+ * reads {@code QUEUED}; every other field read across threads is volatile or final. It is read only by the thread
+ * that wins the CAS out of {@code QUEUED} into a departure, and cleared as soon as the wait is over (by that
+ * thread after the withdrawal, by the hand-off that wins the CAS to {@code HALF_OPEN}, or by the entering thread
+ * if it never reached {@code QUEUED}): an attempt that its owner keeps for the connection's life (a socket keeps
+ * it) keeps nothing of the gate's structure reachable, whatever the gate's {@link Admission.Waiting} links to.
  */
 final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
 
@@ -136,6 +140,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private void waitIn(final Admission.Waiting place) {
         waiting = place;
         if (!context.room.tryJoin(remote)) {
+            waiting = null;
             if (STATE.compareAndSet(this, ENTERING, AttemptState.REJECTED.ordinal())) {
                 place.withdraw();
                 ended(AttemptState.REJECTED, context.queueFull(remote), createdAt);
@@ -143,6 +148,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             return; // a hand-off granted it meanwhile: it never waited in the room
         }
         if (!STATE.compareAndSet(this, ENTERING, QUEUED)) {
+            waiting = null;
             context.room.leave(); // a hand-off granted it while it was being counted in
             return;
         }
@@ -191,6 +197,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             if (STATE.compareAndSet(this, s, HALF_OPEN)) {
                 grantedAt = context.ticker.nanoTime();
                 if (s == QUEUED) {
+                    waiting = null; // nobody withdraws a granted attempt (see "Publication")
                     cancel(queueTimer);
                     context.room.leave();
                 }
@@ -220,7 +227,9 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         final long now = context.ticker.nanoTime();
         cancel(queueTimer);
         context.room.leave();
-        waiting.withdraw(); // hands on any slot that was on its way to this attempt
+        final Admission.Waiting place = waiting;
+        waiting = null;
+        place.withdraw(); // hands on any slot that was on its way to this attempt
         ended(to, cause == null ? null : cause.get(), now);
         return true;
     }

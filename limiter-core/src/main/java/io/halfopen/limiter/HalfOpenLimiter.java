@@ -5,6 +5,8 @@ import io.halfopen.profile.WindowsProfile;
 import io.halfopen.time.Scheduler;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -249,9 +251,18 @@ public final class HalfOpenLimiter implements AutoCloseable {
     @Override
     public void close() {
         if (context.room.close()) {
-            context.gate.forEachQueued(ticket -> ((DefaultConnectAttempt) ticket).failBecauseClosed());
-            context.gate.close();
-            context.events.flush(); // a 4226 folded by limitEventMinInterval is raised now, not left to a timer
+            // Collect first, fail afterwards: failing withdraws the ticket from the gate (and may grant the next
+            // one), which must not run inside the gate's forEachQueued, under whatever lock it iterates with.
+            final List<DefaultConnectAttempt> queued = new ArrayList<>();
+            try {
+                context.gate.forEachQueued(ticket -> queued.add((DefaultConnectAttempt) ticket));
+            } finally {
+                for (final DefaultConnectAttempt attempt : queued) {
+                    attempt.failBecauseClosed();
+                }
+                context.gate.close();
+                context.events.flush(); // a 4226 folded by limitEventMinInterval is raised now, not left to a timer
+            }
         }
     }
 

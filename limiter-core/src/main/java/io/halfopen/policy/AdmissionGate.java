@@ -8,8 +8,12 @@ import java.util.function.Consumer;
  *
  * <h2>What the limiter guarantees</h2>
  * <ol>
- *   <li>{@link #enter} is called once per ticket, before anything else concerning it, and never after
- *       {@link #close()}.</li>
+ *   <li>{@link #enter} is called once per ticket, before anything else concerning it. It may be called during
+ *       or after {@link #close()}, for an attempt that started as the limiter closed: the gate answers it as it
+ *       would have before (so {@code close()} must not free what {@code enter} needs); the limiter then
+ *       withdraws a waiting answer at once, and an admitted ticket exits later. (A guarantee of "never after
+ *       close" would cost every attempt two more atomic operations on one shared counter, for nothing a gate
+ *       cannot do itself.)</li>
  *   <li>{@link #exit} is called exactly once for every ticket that got a slot (from {@code enter}, or a
  *       {@code tryAdmit()} that returned {@code true}), once its socket has left SYN_SENT; never for any other
  *       ticket; with the ticket object that entered.</li>
@@ -17,8 +21,10 @@ import java.util.function.Consumer;
  *       without a slot, after it has made sure its {@code tryAdmit()} answers {@code false} from then on. A
  *       waiting ticket gets exactly one of the two: a {@code tryAdmit()} that returns {@code true}, or a
  *       withdrawal.</li>
- *   <li>On {@link #close()}, the limiter has already withdrawn every waiting ticket it could find through
- *       {@link #forEachQueued}, or is withdrawing it; tickets holding slots still exit later.</li>
+ *   <li>On close, the limiter first collects the waiting tickets through {@link #forEachQueued}, whose action
+ *       only adds each to a list and never calls into the gate (so a gate may run it under its own lock, while
+ *       iterating its own structure); once {@code forEachQueued} has returned, it withdraws each of them, and
+ *       then calls {@link #close()}. Tickets holding slots still exit later.</li>
  * </ol>
  *
  * <h2>What a gate must guarantee</h2>
@@ -30,6 +36,11 @@ import java.util.function.Consumer;
  *       frees it. A gate never offers a slot twice to one ticket.</li>
  *   <li>No waiter left behind: a waiting ticket is offered a slot as soon as the policy would give it one,
  *       whatever happened to the tickets around it (left, declined, exited), unless it leaves first.</li>
+ *   <li>FIFO, for a gate that claims it: waiting tickets are offered slots in the order they entered, and a
+ *       ticket that enters while others wait never takes a slot before them, not even one freed an instant
+ *       earlier and not offered yet (a gate that releases its waiters from a timer keeps the freed slot for
+ *       them). The limiter cannot reorder a gate's admissions, so the contract test checks this: it enters a
+ *       newcomer between an exit and the offer that follows it.</li>
  *   <li>Withdrawal (see {@link Admission.Waiting#withdraw()}) is O(1) or O(log n), never blocks, drops every
  *       reference to the ticket, and hands on any slot that was on its way to it.</li>
  *   <li>Time comes only from the {@link PolicyContext} the gate was created with: {@code ticker()} for
@@ -37,8 +48,13 @@ import java.util.function.Consumer;
  *       A gate never reads {@link System#nanoTime()}, never starts a thread and never blocks, so that it runs
  *       the same in production, on an event loop, and in the simulator's virtual time.</li>
  *   <li>{@code tryAdmit()} may run the owner's code on the calling thread (see {@link AdmissionTicket}), and
- *       that code may call {@code exit} or {@code enter} on this gate: a gate that uses a lock collects the
- *       tickets to offer under it and calls {@code tryAdmit()} after releasing it.</li>
+ *       that code may call {@code exit}, {@code enter} or {@code withdraw()} on this gate, on this thread,
+ *       before {@code tryAdmit()} returns (an owner whose connect fails at once reports inside its grant
+ *       callback). So a gate calls {@code tryAdmit()} holding no lock of its own (it collects the tickets to
+ *       offer under its lock and offers after releasing it), and its offer loop tolerates being re-entered.
+ *       The limiter cannot make this safe on the gate's behalf: a gate's timer calls {@code tryAdmit()} from
+ *       the scheduler's thread, outside any call of the limiter, so the contract test checks it instead, with
+ *       tickets that exit inside {@code tryAdmit()}.</li>
  *   <li>After {@link #close()} the gate stops its timers and offers no more slots from them; {@code exit} and
  *       {@code withdraw()} keep working, because attempts that hold slots end later.</li>
  * </ol>
@@ -94,7 +110,8 @@ public interface AdmissionGate {
     /**
      * Passes every ticket still waiting in the gate to {@code action}, oldest first where the gate has an
      * order: a weakly consistent view that may include tickets that are leaving. The limiter uses it on
-     * shutdown to fail every waiter.
+     * shutdown to collect every waiter, and fails them after this returns: its action never calls into the
+     * gate, so it may run under the gate's own lock.
      *
      * @param action receives each waiting ticket
      */
@@ -102,8 +119,9 @@ public interface AdmissionGate {
 
     /**
      * The limiter closed: stop timers and offer no more slots from them. Called once, after the limiter
-     * failed the waiting tickets; {@code exit} and {@code withdraw()} may still be called afterwards. The
-     * default does nothing, for gates without timers.
+     * failed the waiting tickets; {@code exit} and {@code withdraw()} may still be called afterwards, and so
+     * may {@code enter}, for an attempt that raced with the close (answer it as before). The default does
+     * nothing, for gates without timers.
      */
     default void close() {
     }

@@ -9,6 +9,15 @@ package io.halfopen.policy;
  * virus throttle, a token bucket, an adaptive cap). The same policy runs in production, on the system clock,
  * and in the simulator, on a virtual clock: a gate gets its time only from its {@link PolicyContext}.
  *
+ * <p>Where a gate could go wrong in a way that the limiter can absorb, the limiter absorbs it; where it cannot,
+ * the gate contract test (in this project's test sources, one abstract test every gate's test extends) catches
+ * it. The limiter collects the waiting tickets before it fails them on close, so a gate may call
+ * {@code forEachQueued}'s action under its own lock. It cannot protect a gate that calls
+ * {@link AdmissionTicket#tryAdmit()} under a lock (a gate's timer offers outside any call of the limiter, and
+ * the owner's code may re-enter the gate from inside that call), nor one that lets a newcomer barge past its
+ * waiters while it claims FIFO: the contract checks both. {@code enter} may follow the gate's {@code close()},
+ * for an attempt that raced with it. {@link AdmissionGate} states each rule.
+ *
  * <p>Implementations must be immutable and thread-safe.
  */
 public interface AdmissionPolicy {

@@ -28,8 +28,9 @@ public interface AdmissionTicket {
      *
      * <p>Never blocks and never throws. If it returns {@code true} the ticket holds the slot and its attempt
      * is under way: the owner's grant callback runs on this thread, now or, if this thread is already running
-     * one, right after it (so a gate must not call this while holding a lock that {@link AdmissionGate#exit}
-     * or {@link Admission.Waiting#withdraw()} takes on another thread).
+     * one, right after it. That code may call {@link AdmissionGate#exit}, {@link AdmissionGate#enter} or
+     * {@link Admission.Waiting#withdraw()} on the same gate, on this thread, before this returns: a gate must not
+     * call this while holding a lock of its own (see {@link AdmissionGate}'s rules; the contract test checks it).
      *
      * @return {@code true} if the ticket took the slot; {@code false} if it had already left, in which case
      *         the slot is still the gate's to offer to the next ticket (and the ticket's

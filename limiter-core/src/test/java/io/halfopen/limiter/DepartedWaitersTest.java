@@ -132,6 +132,46 @@ class DepartedWaitersTest {
         assertEquals(AttemptState.HALF_OPEN, next.state(), "the freed slot is free, not owed to a departed cell");
     }
 
+    /**
+     * An established connection that once waited, whose owner keeps its attempt (as {@code HalfOpenSocket} does
+     * for the socket's life), keeps no later wait reachable. Before its cell dropped its segment once granted,
+     * the kept attempt pinned every segment created after it: 14.6 MB after these 3 M waits; the bound is 1 MB.
+     */
+    @Test
+    void anEstablishedAttemptThatOnceWaitedAndIsKeptByItsOwnerKeepsNoLaterWaitReachable() {
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().clock(clock).maxHalfOpen(SLOTS)
+                .limitEvents(LimitEventMode.NEVER).build();
+        final List<ConnectAttempt> holders = holdEverySlot(limiter);
+        final ConnectAttempt longLived = limiter.newAttempt(remote(25), new RecordingListener()); // waits
+        holders.remove(0).established();
+        assertEquals(AttemptState.HALF_OPEN, longLived.state(), "granted the freed slot");
+        longLived.established(); // an IMAP IDLE connection: open for hours, its handle kept by its socket
+        holders.add(limiter.newAttempt(remote(2000), new RecordingListener())); // every slot held again
+        assertEquals(SLOTS, limiter.stats().halfOpen());
+        final AttemptListener owner = new RecordingListener() { // records nothing: only the limiter may retain
+            @Override
+            public void granted(final ConnectAttempt attempt) {
+            }
+        };
+        for (int i = 0; i < 10_000; i++) { // warm up, so the JIT's own allocations are not counted
+            final ConnectAttempt next = limiter.newAttempt(remote(1), owner);
+            holders.remove(0).established();
+            holders.add(next);
+        }
+        final long before = usedHeapAfterGc();
+        for (int i = 0; i < 3_000_000; i++) { // a throttled crawler: each attempt waits, then gets the next slot
+            final ConnectAttempt next = limiter.newAttempt(remote(1), owner);
+            holders.remove(0).established();
+            holders.add(next);
+        }
+        final long retained = usedHeapAfterGc() - before;
+        System.out.printf("[retention] 3 M waits granted in turn, one kept attempt: %,d bytes retained%n",
+                retained);
+        assertTrue(retained < 1L << 20, "retained " + retained + " bytes beyond the live waiters (bound: 1 MB),"
+                + " reachable from " + longLived);
+        assertEquals(AttemptState.ESTABLISHED, longLived.state()); // keeps longLived reachable until here
+    }
+
     private static long usedHeapAfterGc() {
         for (int i = 0; i < 3; i++) {
             System.gc();

@@ -215,4 +215,52 @@ class NoSlotLostTest {
         assertEquals(List.of("nested newAttempt returned", "nested granted"), calls);
         assertEquals(Thread.currentThread(), nestedThread.get());
     }
+
+    /**
+     * Inside a grant callback, a report frees a slot (the next waiter's grant is deferred into this thread's
+     * trampoline), then {@code acquire()} has to wait: the deferred grant runs before the thread parks, so its
+     * owner (who reports at once) frees the slot the acquire gets. Before {@code GrantTrampoline.runPending()},
+     * the waiter held its slot untold and the acquire ran out its whole {@code maxWait}.
+     */
+    @Test
+    void aGrantDeferredIntoTheTrampolineOfAThreadThatThenParksInAcquireIsDeliveredBeforeThePark() throws Exception {
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().clock(clock).maxHalfOpen(2)
+                .limitEvents(LimitEventMode.NEVER).build();
+        final ConnectAttempt first = limiter.newAttempt(remote(1), new RecordingListener()); // holds slot 1
+        final RecordingListener waiterOwner = new RecordingListener() {
+            @Override
+            public void granted(final ConnectAttempt attempt) {
+                super.granted(attempt);
+                attempt.refused(); // an instant RST: the owner reports as soon as it is told
+            }
+        };
+        final AtomicReference<Object> acquired = new AtomicReference<>();
+        final AtomicReference<ConnectAttempt> waiter = new AtomicReference<>();
+        final Thread owner = new Thread(() -> limiter.newAttempt(remote(2), new RecordingListener() { // slot 2
+            @Override
+            public void granted(final ConnectAttempt attempt) {
+                waiter.set(limiter.newAttempt(remote(3), waiterOwner)); // no slot free: waits
+                first.established(); // frees slot 1: the waiter is granted, its callback deferred behind this one
+                try {
+                    acquired.set(limiter.acquire(remote(4), Duration.ofSeconds(30))); // inside a callback
+                } catch (final Exception e) {
+                    acquired.set(e);
+                }
+            }
+        }), "callback-owner");
+        owner.start();
+        owner.join(TimeUnit.SECONDS.toMillis(20)); // the deferred grant delivered, nothing waits for the clock
+        final boolean returnedWithoutTheClock = !owner.isAlive();
+        if (!returnedWithoutTheClock) {
+            clock.advance(Duration.ofSeconds(30)); // let the parked thread go: its maxWait runs out
+            owner.join(TimeUnit.SECONDS.toMillis(20));
+        }
+
+        assertTrue(returnedWithoutTheClock, "the acquire inside the callback parked until its maxWait ran out,"
+                + " while the grant of the waiter it waits behind sat undelivered in its own thread's trampoline");
+        assertTrue(waiterOwner.wasGranted(), "the waiter's owner was told of its grant");
+        final ConnectAttempt got = assertInstanceOf(ConnectAttempt.class, acquired.get(),
+                "acquire got the slot the waiter's owner freed at once");
+        assertEquals(AttemptState.HALF_OPEN, got.state());
+    }
 }

@@ -1,10 +1,13 @@
 package io.halfopen.limiter;
 
 import static io.halfopen.limiter.Addresses.remote;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.fixture.LockedFifoCapPolicy;
 import io.halfopen.policy.Admission;
 import io.halfopen.policy.AdmissionGate;
 import io.halfopen.policy.AdmissionPolicy;
@@ -13,6 +16,7 @@ import io.halfopen.policy.Outcome;
 import io.halfopen.policy.PolicyContext;
 import io.halfopen.time.VirtualClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -165,5 +169,35 @@ class PolicySeamThroughTheLimiterTest {
         limiter.close();
         assertEquals(1, policy.closes.get());
         assertTrue(limiter.isClosed());
+    }
+
+    /**
+     * A gate may run {@code forEachQueued}'s action under its own lock, while iterating: the limiter collects the
+     * waiters first and fails them after it returns. Before, the action withdrew each ticket from the very gate
+     * it was iterating: close() threw ConcurrentModificationException after the first waiter, the others were
+     * never failed and the gate was never closed.
+     */
+    @Test
+    void closeFailsEveryQueuedAttemptOfAGateThatRunsForEachQueuedsActionUnderItsLock() {
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().clock(new VirtualClock())
+                .policy(new LockedFifoCapPolicy(1, LockedFifoCapPolicy.Flaw.ITERATES_UNDER_ITS_LOCK))
+                .limitEvents(LimitEventMode.NEVER).build();
+        final ConnectAttempt holder = limiter.newAttempt(remote(1), new RecordingListener());
+        final List<RecordingListener> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            final RecordingListener owner = new RecordingListener();
+            waiters.add(owner);
+            assertEquals(AttemptState.QUEUED, limiter.newAttempt(remote(2 + i), owner).state());
+        }
+        assertFalse(limiter.isClosed());
+        assertDoesNotThrow(limiter::close, "close() threw out of the gate's forEachQueued");
+        assertTrue(limiter.isClosed());
+        for (final RecordingListener owner : waiters) {
+            assertEquals(1, owner.failures.size(), "every queued attempt fails on close, once");
+            assertInstanceOf(LimiterClosedException.class, owner.failures.get(0));
+        }
+        assertEquals(0, limiter.stats().queued());
+        assertTrue(holder.established());
+        assertEquals(0, limiter.stats().halfOpen());
     }
 }

@@ -1,6 +1,7 @@
 package io.halfopen.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * frees one slot), exactly one answer per ticket (never offered twice, never offered after leaving or after an
  * admission at once), no waiter left behind, FIFO where the gate claims it, departures in both states (a
  * waiter that withdraws, an admitted ticket that exits as cancelled), departures racing a grant, memory
- * (a withdrawn ticket is unreachable), close, and all of it again from three threads.
+ * (a withdrawn ticket is unreachable), close, an {@code enter} after close, owners that re-enter the gate
+ * inside {@code tryAdmit()} (no offer under a lock), newcomers that do not barge past waiters (where FIFO is
+ * claimed), and all of it again from three threads.
  *
  * <p>Time-driven gates run on a {@link VirtualClock}; {@link #settle()} advances it far enough for every
  * offer the policy would make.
@@ -104,6 +107,8 @@ public abstract class AdmissionGateContract {
         final AtomicInteger offers = new AtomicInteger();
         final InetSocketAddress remote = address(id);
         volatile Admission admission;
+        /** Whether its owner reports at once inside its grant, as an instant refusal does through the limiter. */
+        volatile boolean reportsInsideTryAdmit;
 
         @Override
         public InetSocketAddress remote() {
@@ -122,6 +127,9 @@ public abstract class AdmissionGateContract {
                 return false;
             }
             admitted(this);
+            if (reportsInsideTryAdmit) {
+                exit(this, Outcome.REFUSED); // re-enters the gate on this thread, before tryAdmit() returns
+            }
             return true;
         }
 
@@ -150,7 +158,14 @@ public abstract class AdmissionGateContract {
 
     /** Enters a new ticket as the limiter does. */
     final Ticket enter() {
+        return enter(false);
+    }
+
+    /** Enters a new ticket whose owner, if it has to wait, reports at once inside the {@code tryAdmit()} that
+     * grants it. */
+    final Ticket enter(final boolean reportsInsideTryAdmit) {
         final Ticket ticket = new Ticket();
+        ticket.reportsInsideTryAdmit = reportsInsideTryAdmit;
         final Admission admission = gate.enter(ticket);
         ticket.admission = admission;
         if (admission == Admission.admitted()) {
@@ -356,6 +371,91 @@ public abstract class AdmissionGateContract {
             }
         }
         assertEquals(0, gate.halfOpen(), "exits after close still free their slots");
+        assertNoViolation();
+    }
+
+    /**
+     * {@link AdmissionGate}'s rule: {@code tryAdmit()} may run the owner's code, which may re-enter the gate on
+     * the same thread ({@code exit} here). A gate that offers under a lock of its own deadlocks on it (or, with
+     * a reentrant lock, corrupts the structure it is iterating); the reporter runs on its own thread, so that a
+     * deadlock fails this specification instead of hanging the suite.
+     */
+    @Test
+    public void anOwnerThatReportsInsideTryAdmitMayReenterTheGateOnThatThread() throws InterruptedException {
+        final List<Ticket> holders = fill();
+        if (holders == null) {
+            return; // an unbounded gate admits at once and never calls tryAdmit()
+        }
+        final List<Ticket> instant = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            instant.add(enter(true));
+        }
+        final Ticket last = enter();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread reporter = new Thread(() -> {
+            try {
+                exit(holders.get(0), Outcome.ESTABLISHED); // each instant waiter is granted and exits in turn
+                settle();
+            } catch (final Throwable e) {
+                failure.set(e);
+            }
+        }, "contract-reporter");
+        reporter.setDaemon(true); // a deadlocked gate must not keep the JVM alive
+        reporter.start();
+        reporter.join(TimeUnit.SECONDS.toMillis(10)); // ten exits: milliseconds, even on a busy machine
+        assertFalse(reporter.isAlive(), "the reporter is stuck: the gate called tryAdmit() under a lock that the"
+                + " owner's report, made inside tryAdmit(), takes again");
+        if (failure.get() != null) {
+            throw new AssertionError("the reporter failed", failure.get());
+        }
+        for (final Ticket ticket : instant) {
+            assertEquals(EXITED, ticket.state.get(), "ticket " + ticket.id + " was granted and reported");
+        }
+        assertTrue(last.isAdmitted(), "the slot that the instant reporters passed on reached the last waiter");
+        assertEquals(policy.maxHalfOpen(), gate.halfOpen(), "no slot lost, none duplicated");
+        assertNoViolation();
+    }
+
+    /**
+     * {@link AdmissionGate}'s FIFO rule: a ticket that enters while another waits, just after an exit freed the
+     * slot that waiter is to get (offered at once, or by the gate's timer later), waits behind it. A gate that
+     * does not claim FIFO still hands the one freed slot to exactly one of them.
+     */
+    @Test
+    public void aNewcomerNeverTakesTheSlotFreedForTheTicketsThatWaitWhereTheGateClaimsFifo() {
+        final List<Ticket> holders = fill();
+        if (holders == null) {
+            return;
+        }
+        final Ticket oldest = enter();
+        exit(holders.get(0), Outcome.ESTABLISHED);
+        final Ticket newcomer = enter(); // before the gate's timer, if it has one, offers the freed slot
+        settle();
+        assertEquals(1, (oldest.isAdmitted() ? 1 : 0) + (newcomer.isAdmitted() ? 1 : 0),
+                "one slot was freed: exactly one of the two has it");
+        if (fifo()) {
+            assertTrue(oldest.isAdmitted(), "the oldest waiter got the freed slot");
+            assertEquals(WAITING, newcomer.state.get(), "the newcomer waits behind it, it did not barge");
+        }
+        assertEquals(policy.maxHalfOpen(), gate.halfOpen());
+        assertNoViolation();
+    }
+
+    /**
+     * {@link AdmissionGate}'s first rule: {@code enter} may follow {@code close()} (an attempt that raced with
+     * the limiter's close); the gate answers it as before, and the answer's ticket leaves or exits as usual.
+     */
+    @Test
+    public void aGateAnswersAnEnterThatFollowsItsClose() {
+        gate.close();
+        final Ticket ticket = enter();
+        settle();
+        if (ticket.isAdmitted()) {
+            exit(ticket, Outcome.CANCELLED);
+        } else {
+            assertTrue(leave(ticket), "a ticket entered after close is admitted or waits");
+        }
+        assertEquals(0, gate.halfOpen(), "its slot, if it had one, came back");
         assertNoViolation();
     }
 

@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  *   <li>An infinite array of cells, made of linked {@link Segment}s of {@value Segment#SIZE} cells, with two
  *       indices: {@code enqIdx} (the next cell an acquirer claims) and {@code deqIdx} (the next cell a
  *       hand-off visits).</li>
- *   <li>A cell holds {@code null} (claimed by an index, not yet written), a waiter, or a marker:
+ *   <li>A cell holds {@code null} (claimed by an index, not yet written), a waiter's {@link Cell} (its handle,
+ *       which holds the waiter), or a marker:
  *       {@code PERMIT} (a hand-off wrote it: a deposit for an acquirer that had not arrived, a permit left
  *       with a waiter that was leaving, or a visited cell), {@code CANCELLED} (its waiter left and gave its
  *       count back; a hand-off skips it) or {@code REFUSED} (its waiter left after a hand-off was already
@@ -33,8 +34,9 @@ import java.util.function.Supplier;
  *   <li><b>acquire</b>: one {@code getAndAdd(permits, -1)}. If the old value was positive the permit is
  *       taken: one atomic read-modify-write, no allocation. Otherwise the acquirer claims cell
  *       {@code enqIdx++} and CASes it from {@code null} to its waiter; nothing runs between the decrement and
- *       that CAS but finding the segment. If the CAS fails, a hand-off deposited a permit there and the
- *       acquirer owns it. A waiter gets a {@link Cell}, its handle for {@link Cell#withdraw()}.</li>
+ *       that CAS but finding the segment and filling in its handle. If the CAS fails, a hand-off deposited a
+ *       permit there and the acquirer owns it (the handle is dropped). A waiter gets its {@link Cell}, the
+ *       handle for {@link Cell#withdraw()}.</li>
  *   <li><b>release</b>: one {@code getAndAdd(permits, +1)}. If the old value was {@code >= 0} nobody is owed
  *       a permit: done. Otherwise this release carries the permit to the next waiter (a <em>hand-off</em>):
  *       it visits cell {@code deqIdx++} and swaps {@code PERMIT} in. Empty: deposited, done. A waiter:
@@ -72,7 +74,12 @@ import java.util.function.Supplier;
  *       or {@code tail} pointing to it, and not the last, is unlinked (see {@link Segment}). A departed waiter
  *       is never referenced once its withdrawal returned (its cell holds a marker), so nothing it references
  *       stays reachable through the semaphore. Memory is one segment per segment holding a live waiter or a
- *       hand-off in flight, plus the head's and tail's: bounded by the live waiters, never by departures.</li>
+ *       hand-off in flight, plus the head's and tail's: bounded by the live waiters, never by departures.
+ *       A handle drops its segment once its waiter is done (the hand-off that the waiter accepted clears it,
+ *       or its withdrawal does), so a handle that its owner keeps afterwards (the limiter's attempt, kept by
+ *       a socket for the connection's life) keeps no segment reachable, and through it no segment's
+ *       {@code next} chain: a passed or removed segment keeps its {@code next} for the stale walkers, and
+ *       only a handle could otherwise tie the chain from it to the head to a live object.</li>
  *   <li>No counter wraps: {@code permits} stays within {@code [-(waiting + acquirers in flight), maxPermits]}
  *       because every departure gives its count back; the indices are 64-bit and grow by one per wait (three
  *       centuries at one wait per nanosecond). Segment ids are 64-bit; a segment's done count is at most
@@ -90,7 +97,10 @@ import java.util.function.Supplier;
  *       or the withdrawal's getAndSet that reads it, and a withdrawal's writes (its increment) happen-before
  *       the hand-off's getAndSet that reads {@code CANCELLED} or {@code REFUSED}: the two parties of a cell
  *       always see each other's steps in one order;</li>
- *   <li>a {@link Cell}'s fields are written before {@code acquire} returns it and read by {@code withdraw};
+ *   <li>a {@link Cell}'s fields are written before the CAS that puts it in its cell, so a hand-off that
+ *       reads it there sees them; its {@code segment} is written once more, to {@code null}, by the party
+ *       that ends the wait (the hand-off it accepted, or its {@code withdraw}), and read by no one after;</li>
+ *   <li>a {@link Cell} is returned by {@code acquire} and read by {@code withdraw};
  *       a caller that withdraws on another thread must publish the cell through a volatile write or a CAS of
  *       its own (the limiter's attempt does, with the CAS of its state to QUEUED);</li>
  *   <li>segment pointers ({@code head}, {@code tail}, {@code next}) are read volatile and moved forward by
@@ -165,8 +175,9 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
      * @param maxPermits the number of permits, at least 1
      * @param offer      offers a permit to a waiter: {@code true} if it took it, {@code false} if it is
      *                   leaving (it then withdraws); called at most once per waiter, must not throw
-     * @param newCell    makes the handle of a waiter (a gate's own subclass of {@link Cell}), after the waiter
-     *                   is in its cell; must only allocate
+     * @param newCell    makes the handle of a waiter (a gate's own subclass of {@link Cell}), before the waiter
+     *                   is put in its cell (a handle made for an acquirer that then finds a deposited permit
+     *                   is dropped); must only allocate
      */
     public QueueingSemaphore(final int maxPermits, final Predicate<? super W> offer,
             final Supplier<? extends Cell> newCell) {
@@ -226,13 +237,13 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
             throw new IllegalStateException("the segment of waiting cell " + index + " was removed before the cell"
                     + " was written: " + this);
         }
-        final int cell = (int) (index % Segment.SIZE);
-        if (segment.compareAndSet(cell, null, waiter)) {
-            final Cell handle = newCell.get();
-            handle.owner = this;
-            handle.segment = segment;
-            handle.index = cell;
-            return handle;
+        final Cell handle = newCell.get();
+        handle.owner = this;
+        handle.segment = segment;
+        handle.position = index;
+        handle.waiter = waiter;
+        if (segment.compareAndSet((int) (index % Segment.SIZE), null, handle)) {
+            return handle; // published by the CAS: a hand-off reads its fields after reading the cell
         }
         // The only other value a cell can hold before its acquirer writes it is a deposited permit.
         segment.cellDone();
@@ -277,14 +288,19 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
                 segment.cellDone(); // its waiter left and gave this very permit back
                 return;
             }
-            if (offer.test((W) previous)) {
+            final Cell waiting = (Cell) previous;
+            if (offer.test((W) waiting.waiter)) {
+                waiting.segment = null; // granted: it never withdraws, and its owner may keep the handle
                 segment.cellDone();
             }
             return; // declined: the waiter is leaving, and its withdraw() finds the permit and carries it on
         }
     }
 
-    private void withdraw(final Segment segment, final int cell) {
+    private void withdraw(final Cell handle) {
+        final Segment segment = handle.segment;
+        handle.segment = null; // withdrawn once, by its owner's thread: its owner may keep the handle
+        final int cell = (int) (handle.position % Segment.SIZE);
         if ((long) PERMITS.getAndAdd(this, 1L) < 0) {
             final Object previous = segment.getAndSet(cell, CANCELLED);
             segment.cellDone();
@@ -376,9 +392,8 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
                 index = segment.id * Segment.SIZE;
                 continue;
             }
-            final Object value = segment.get((int) (index % Segment.SIZE));
-            if (value != null && !(value instanceof Marker)) {
-                action.accept((W) value);
+            if (segment.get((int) (index % Segment.SIZE)) instanceof Cell waiting) {
+                action.accept((W) waiting.waiter);
             }
             index++;
         }
@@ -460,8 +475,10 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
      */
     public static class Cell {
         QueueingSemaphore<?> owner;
+        /** Its waiter's segment while it waits; {@code null} once it was granted or withdrew. */
         Segment segment;
-        int index;
+        long position;
+        Object waiter;
 
         /** For subclasses and the default factory; the semaphore fills the cell in. */
         protected Cell() {
@@ -474,7 +491,7 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
          * waiter, finishes that hand-off on this thread (the next waiter may be granted here).
          */
         public final void withdraw() {
-            owner.withdraw(segment, index);
+            owner.withdraw(this);
         }
 
         /**
@@ -483,7 +500,7 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
          * @return the cell's index
          */
         public final long position() {
-            return segment.id * Segment.SIZE + index;
+            return position;
         }
     }
 

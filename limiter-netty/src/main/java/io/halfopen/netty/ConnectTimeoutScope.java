@@ -13,7 +13,12 @@ public enum ConnectTimeoutScope {
      * the handshake, as Netty users read it ("this connect succeeds or fails within that time"). A connect
      * still queued when it is spent fails with the limiter's {@link io.halfopen.limiter.QueueTimeoutException}
      * (so is the limiter's own queue timeout, if shorter); a granted one gives the transport only what is left.
-     * A timeout of 0 (none) bounds nothing.
+     * One granted when nothing is left (its grant came as, or after, the time ran out) sends no SYN: it fails
+     * with a {@link io.netty.channel.ConnectTimeoutException} that says so, and its slot goes back unused. When
+     * the transport's timeout was what the queue left of it and expires, the attempt is reported cancelled, not
+     * timed out: the caller's time ran out, which says nothing sure about the peer, so a policy that learns from
+     * timeouts (deadDestination, aimd, the scan detectors) does not blame it. A timeout of 0 (none) bounds
+     * nothing.
      */
     QUEUE_AND_HANDSHAKE,
 

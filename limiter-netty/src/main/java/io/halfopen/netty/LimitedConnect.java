@@ -97,6 +97,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /** The whole connect's budget (queue wait plus handshake) in ms, or 0 if the queue is not charged to it. */
     private final int budgetMillis;
     private final long startNanos = System.nanoTime();
+    /** Whether the transport was given less than the whole budget (the queue took the rest); written before the
+     * real connect is issued, read when it fails. */
+    private volatile boolean shortened;
 
     LimitedConnect(final ChannelHandlerContext ctx, final InetSocketAddress remote, final SocketAddress local,
             final ChannelPromise promise, final int budgetMillis) {
@@ -224,6 +227,14 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             }
             return;
         }
+        final long leftMillis = budgetMillis <= 0 ? 0
+                : budgetMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        if (budgetMillis > 0 && leftMillis < 1) { // granted as, or after, the caller's connect timeout ran out
+            if (giveUp(budgetSpent())) {
+                ctx.channel().close();
+            }
+            return;
+        }
         if (!phase.compareAndSet(GRANTED, CONNECTING)) {
             return;
         }
@@ -236,11 +247,11 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             return;
         }
         // The transport arms CONNECT_TIMEOUT_MILLIS inside connect(): give it what the queue left of the budget,
-        // then restore the channel's own value (at least 1 ms: a budget spent since the grant still sends no SYN
-        // that outlives it by more).
+        // then restore the channel's own value. A budget already spent (a grant that came as, or after, it ran
+        // out) sends no SYN at all: the caller's connect timeout has expired, no socket used the slot.
         final ChannelConfig config = ctx.channel().config();
-        final long leftMillis = budgetMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
-        config.setConnectTimeoutMillis((int) Math.max(1, leftMillis));
+        shortened = leftMillis < budgetMillis;
+        config.setConnectTimeoutMillis((int) leftMillis);
         try {
             ctx.connect(remote, local, real);
         } finally {
@@ -332,7 +343,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } else if (cancelledByCaller || promise.isCancelled()) {
             ended.cancel();
         } else if (cause instanceof ConnectTimeoutException) {
-            ended.aborted(); // Netty's CONNECT_TIMEOUT_MILLIS
+            // Netty's CONNECT_TIMEOUT_MILLIS: a timeout the peer earned if the transport had the whole budget; if
+            // the queue took part of it, the caller's budget ran out, which says nothing sure about the peer
+            if (shortened) {
+                ended.cancel();
+            } else {
+                ended.aborted();
+            }
             promise.tryFailure(cause);
         } else if (isRefused(cause)) {
             ended.refused();
@@ -482,6 +499,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         if (terminated != null) {
             terminated.removeListener(this);
         }
+    }
+
+    /** The caller's CONNECT_TIMEOUT_MILLIS ran out while the connect waited for its slot. */
+    private ConnectTimeoutException budgetSpent() {
+        return new ConnectTimeoutException(String.format(Locale.ROOT,
+                "connection timed out: the connect timeout of %d ms was spent waiting for a half-open slot"
+                        + " (no SYN sent): %s", budgetMillis, remote));
     }
 
     /**

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.limiter.AttemptListener;
+import io.halfopen.limiter.ConnectAttempt;
+import io.halfopen.limiter.HalfOpenLimitException;
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.limiter.HalfOpenTimeoutException;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.limiter.QueueTimeoutException;
 import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.time.Scheduler;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -92,6 +97,57 @@ class ConnectTimeoutBudgetTest {
         assertEquals(2_500, late.channel().config().getConnectTimeoutMillis(), "the channel's own value is kept");
         assertEquals(2, limiter.stats().granted(), limiter.stats()::toString);
         assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
+        // the holder had its whole connect timeout: a timeout the peer earned; the late one had what the queue
+        // left of its budget: its caller's budget ran out, which says nothing sure about the peer
+        assertEquals(1, limiter.stats().timedOut(), "only the holder is blamed on the peer: " + limiter.stats());
+        assertEquals(1, limiter.stats().cancelled(), limiter.stats()::toString);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestTransport.class)
+    void aConnectGrantedAfterItsConnectTimeoutWasSpentFailsWithoutASyn(final TestTransport transport)
+            throws Exception {
+        // the limiter's timer runs 2 s late: the queue timer of a 300 ms budget would fire at 2.3 s, and the
+        // slot frees 500 ms after the connect queued, granted to a connect whose whole budget is gone
+        final Scheduler late = (task, delay, unit) -> Scheduler.system().schedule(task,
+                unit.toNanos(delay) + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS);
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1).scheduler(late).build();
+        final Bootstrap bootstrap = bootstrap(transport, new HalfOpenLimitHandler(limiter));
+        final ConnectAttempt holder = limiter.newAttempt(peers.accepting(), new RecordingOwner());
+        final ChannelFuture connect = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300)
+                .connect(peers.accepting());
+        Await.until("queued", () -> limiter.stats().queued() == 1);
+        final long start = System.nanoTime(); // after the handler took the connect: its budget started earlier
+        while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500)) {
+            Thread.onSpinWait(); // a deadline, not a wait for an event: the slot must free after the budget
+        }
+        holder.cancel();
+        assertTrue(connect.await(10, TimeUnit.SECONDS));
+        final long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        final ConnectTimeoutException cause = assertInstanceOf(ConnectTimeoutException.class, connect.cause(),
+                () -> "connected after " + tookMillis + " ms with CONNECT_TIMEOUT_MILLIS=300: " + limiter.stats());
+        assertTrue(cause.getMessage().contains("300 ms"), cause.getMessage());
+        assertEquals(0, limiter.stats().established() + limiter.stats().timedOut(), "a SYN went out: "
+                + limiter.stats());
+        assertEquals(2, limiter.stats().cancelled(), "the holder and the late connect: " + limiter.stats());
+        assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
+        Await.until("the channel closed", () -> !connect.channel().isOpen());
+    }
+
+    /** An owner for a slot the test holds by hand: it does nothing. */
+    private static final class RecordingOwner implements AttemptListener {
+        @Override
+        public void granted(final ConnectAttempt attempt) {
+        }
+
+        @Override
+        public void failed(final ConnectAttempt attempt, final HalfOpenLimitException cause) {
+        }
+
+        @Override
+        public void abort(final ConnectAttempt attempt, final HalfOpenTimeoutException cause) {
+        }
     }
 
     @ParameterizedTest

@@ -84,7 +84,7 @@ final class AgentOptions {
         final String raw = args == null ? "" : args.trim();
         if (!raw.isEmpty()) {
             final Map<String, String> seen = new LinkedHashMap<>();
-            for (final String part : raw.split(",", -1)) {
+            for (final String part : splitOptions(raw)) {
                 final String item = part.trim();
                 final int eq = item.indexOf('=');
                 if (item.isEmpty()) {
@@ -106,6 +106,26 @@ final class AgentOptions {
         }
         b.crossCheck();
         return new AgentOptions(b, raw);
+    }
+
+    /** Splits at the commas outside parentheses: a registry policy's own commas stay in its value. */
+    static List<String> splitOptions(final String raw) {
+        final List<String> parts = new ArrayList<>();
+        int depth = 0;
+        int from = 0;
+        for (int i = 0; i < raw.length(); i++) {
+            final char c = raw.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')' && depth > 0) {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                parts.add(raw.substring(from, i));
+                from = i + 1;
+            }
+        }
+        parts.add(raw.substring(from));
+        return parts;
     }
 
     /** The inbound session limit to apply, if {@code sessions} was given. */
@@ -133,7 +153,11 @@ final class AgentOptions {
         final int max = effectiveMaxHalfOpen();
         final StringBuilder sb = new StringBuilder();
         sb.append("profile ").append(profile.name()).append(" (").append(profile.displayName()).append(")");
-        sb.append(", maxHalfOpen ").append(max == Integer.MAX_VALUE ? "unlimited" : Integer.toString(max));
+        if (policy != null && !PolicyNames.isAgentName(policy)) {
+            sb.append(", maxHalfOpen as the policy says");
+        } else {
+            sb.append(", maxHalfOpen ").append(max == Integer.MAX_VALUE ? "unlimited" : Integer.toString(max));
+        }
         sb.append(", halfOpenTimeout ").append(format(halfOpenTimeout == null ? Duration.ofSeconds(21) : halfOpenTimeout));
         sb.append(", queueTimeout ").append(queueTimeout == null ? "none" : format(queueTimeout));
         sb.append(", exemptLoopback ").append(exemptLoopback);
@@ -244,6 +268,10 @@ final class AgentOptions {
             }
             if (policy != null && maxHalfOpen != null && policy.equals(PolicyNames.UNLIMITED)) {
                 errors.add("policy=unlimited and maxHalfOpen=" + maxHalfOpen + " contradict each other: give one");
+            } else if (policy != null && maxHalfOpen != null && !PolicyNames.isAgentName(policy)) {
+                errors.add("policy=" + policy + " and maxHalfOpen=" + maxHalfOpen + ": a registry policy has its"
+                        + " own cap; give it inside the policy (within=halfOpenCap(maxHalfOpen=" + maxHalfOpen
+                        + ")), not both");
             }
         }
 

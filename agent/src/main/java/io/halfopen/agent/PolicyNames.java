@@ -1,14 +1,15 @@
 package io.halfopen.agent;
 
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.policy.PolicyDescriptor;
+import io.halfopen.policy.PolicyRegistry;
+import java.util.stream.Collectors;
 
 /**
- * The {@code policy=} option: an admission policy by name.
- *
- * <p>This is a hook, and a small one on purpose: the project's policy registry (Williamson's throttle, token
- * buckets and the rest, each with a registry name) is not written yet. Until it is, the two policies that
- * limiter-core ships are known by name here; once the registry exists, {@link #check} and {@link #resolve} become
- * one lookup in it and nothing else in the agent changes.
+ * The {@code policy=} option: an admission policy by name, {@code half-open-cap} and {@code unlimited} (the
+ * agent's own names for XP's cap of {@code maxHalfOpen} and no limit), or any policy of limiter-core's registry
+ * in its syntax, such as {@code williamson(workingSet=5, release=1s)} (its commas are inside parentheses, so
+ * they do not split the agent's options).
  */
 final class PolicyNames {
 
@@ -20,17 +21,35 @@ final class PolicyNames {
     private PolicyNames() {
     }
 
-    /** Returns {@code null} if {@code name} names a policy, else a message saying what is known. */
+    /** Whether {@code name} is one of the agent's own two names (which {@code maxHalfOpen} may go with). */
+    static boolean isAgentName(final String name) {
+        return name.equals(HALF_OPEN_CAP) || name.equals(UNLIMITED);
+    }
+
+    /** Returns {@code null} if {@code name} names a policy, else a message saying what is wrong with it. */
     static String check(final String name) {
-        if (name.equals(HALF_OPEN_CAP) || name.equals(UNLIMITED)) {
+        if (isAgentName(name)) {
             return null;
         }
-        return "policy=" + name + " is not a known policy: this build knows " + HALF_OPEN_CAP + " and " + UNLIMITED
-                + " (the policy registry, which will name the others, is not part of it yet)";
+        try {
+            PolicyRegistry.builtIn().parse(name);
+            return null;
+        } catch (final IllegalArgumentException e) { // PolicySyntaxException, or a parameter out of range
+            return "policy=" + name + " is not a policy: " + e.getMessage() + " (known: " + HALF_OPEN_CAP + ", "
+                    + UNLIMITED + ", or a policy of the registry: "
+                    + PolicyRegistry.builtIn().descriptors().stream().map(PolicyDescriptor::name)
+                            .collect(Collectors.joining(", ")) + ")";
+        }
     }
 
     /** The policy for a checked name and the limit in force. */
     static AdmissionPolicy resolve(final String name, final int maxHalfOpen) {
-        return name.equals(UNLIMITED) ? AdmissionPolicy.unlimited() : AdmissionPolicy.halfOpenCap(maxHalfOpen);
+        if (name.equals(UNLIMITED)) {
+            return AdmissionPolicy.unlimited();
+        }
+        if (name.equals(HALF_OPEN_CAP)) {
+            return AdmissionPolicy.halfOpenCap(maxHalfOpen);
+        }
+        return PolicyRegistry.builtIn().parse(name);
     }
 }

@@ -67,6 +67,18 @@ class AgentOptionsTest {
                 .maxHalfOpen());
     }
 
+    @Test
+    void aPolicyOfTheRegistryIsNamedInItsSyntaxAndItsCommasDoNotSplitTheOptions() {
+        final AgentOptions options = AgentOptions.parse(
+                "policy=williamson(workingSet=5, release=1s, within=halfOpenCap(maxHalfOpen=4)),halfOpenTimeout=2s");
+        assertTrue(options.valid(), options.errors::toString);
+        assertEquals("williamson(workingSet=5, release=1s, within=halfOpenCap(maxHalfOpen=4))", options.policy);
+        assertEquals(Duration.ofSeconds(2), options.halfOpenTimeout);
+        final HalfOpenLimiter limiter = AgentStartup.buildLimiter(options, "test");
+        assertEquals(io.halfopen.policy.PolicyRegistry.builtIn().parse(options.policy), limiter.policy());
+        assertTrue(options.describe().contains("policy williamson(workingSet=5"), options.describe());
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "maxHalfOpen=0|maxHalfOpen=0 must be a whole number of at least 1",
@@ -81,7 +93,11 @@ class AgentOptionsTest {
         "log=syslog|log=syslog is not a log target: system (System.Logger, the default), stderr, or file:PATH",
         "sessions=many|sessions=many must be a whole number of at least 1 (or on: the profile's limit, or off)",
         "profile=SERVER_2003_SP1,sessions=on|sessions=on: profile SERVER_2003_SP1 has no inbound session limit",
-        "policy=williamson|policy=williamson is not a known policy: this build knows half-open-cap and unlimited",
+        "policy=nosuch|policy=nosuch is not a policy: ",
+        "policy=williamson(workingSet=0)|policy=williamson(workingSet=0) is not a policy: ",
+        "policy=williamson(release=1s,maxHalfOpen=5|policy=williamson(release=1s,maxHalfOpen=5 is not a policy: ",
+        "policy=williamson(workingSet=5),maxHalfOpen=5|policy=williamson(workingSet=5) and maxHalfOpen=5: a registry"
+                + " policy has its own cap",
         "policy=unlimited,maxHalfOpen=5|policy=unlimited and maxHalfOpen=5 contradict each other",
         "maxHalfopen=5|unknown option \"maxHalfopen\" (keys: profile, maxHalfOpen",
         "profile|option \"profile\" has no value",

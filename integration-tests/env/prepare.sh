@@ -37,6 +37,15 @@ install_missing() { # install_missing COMMAND PACKAGE
 install_missing dockerd docker.io
 install_missing nft nftables
 install_missing ip iproute2
+# the namespace tests enter their namespaces with nsenter; the locale tests build de_DE.UTF-8 with localedef and
+# read glibc's German messages (libc-l10n): under CI=true those tests fail, never skip, without them
+install_missing nsenter util-linux
+install_missing localedef locales
+if [ ! -f /usr/share/locale/de/LC_MESSAGES/libc.mo ]; then
+  [ "$apt_updated" = 1 ] || { say "apt-get update"; apt-get update -q >/dev/null; apt_updated=1; }
+  say "installing libc-l10n (no glibc German messages)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q libc-l10n >/dev/null
+fi
 
 # 2. a Docker engine
 if ! docker info >/dev/null 2>&1; then

@@ -260,6 +260,94 @@ class QueueingSemaphoreTest {
     }
 
     @Test
+    void waitersGrantedByHandOffsGiveTheirSegmentsBack() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        for (int id = 1; id <= 4 * Segment.SIZE; id++) {
+            acquire(semaphore, id);
+        }
+        assertEquals(4, semaphore.linkedSegments(), "four full segments");
+        for (int i = 0; i < 4 * Segment.SIZE; i++) {
+            semaphore.release();
+        }
+        assertEquals(4 * Segment.SIZE, granted.size());
+        assertTrue(semaphore.linkedSegments() <= 2, "segments linked after every grant: " + semaphore.linkedSegments());
+    }
+
+    @Test
+    void anAcquirerThatFindsAPermitDepositedInItsCellTakesItAndItsCellIsReclaimed() {
+        // A release between an acquirer's decrement and its cell CAS deposits its permit in the empty cell. The
+        // handle factory runs exactly there, so a factory that releases makes that interleaving exact.
+        final List<QueueingSemaphore<Waiter>> self = new ArrayList<>();
+        final QueueingSemaphore<Waiter> semaphore = new QueueingSemaphore<>(1, Waiter::offer, () -> {
+            self.get(0).release(); // the holder of the only permit releases it: nobody waits in a cell yet
+            return new QueueingSemaphore.Cell();
+        });
+        self.add(semaphore);
+        acquire(semaphore, 0); // takes the permit on the fast path; the factory does not run
+        for (int id = 1; id <= 4 * Segment.SIZE; id++) {
+            final Waiter waiter = acquire(semaphore, id);
+            assertNull(waiter.cell, "the acquirer took the permit deposited in its cell: it does not wait");
+            assertEquals(0, semaphore.counter(), "one permit, held, nobody owed one");
+        }
+        assertEquals(List.of(), grantedIds(), "a deposit is taken, never offered");
+        assertEquals(1, semaphore.peakHeld());
+        assertTrue(semaphore.linkedSegments() <= 2, "deposited cells are reclaimed: " + semaphore.linkedSegments());
+        semaphore.release();
+        assertEquals(1, semaphore.counter());
+    }
+
+    @Test
+    void aWithdrawalThatFreesThePermitMeantForItReclaimsItsCell() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        for (int i = 0; i < 4 * Segment.SIZE; i++) {
+            final Waiter leaving = acquire(semaphore, i + 1);
+            assertTrue(leaving.state.compareAndSet(WAITING, LEFT));
+            semaphore.release(); // declined: the permit waits in the leaving waiter's cell
+            leaving.cell.withdraw(); // nobody else is owed it: freed
+            assertEquals(1, semaphore.counter());
+            assertNull(acquire(semaphore, 0).cell, "the freed permit is taken back at once");
+        }
+        assertTrue(semaphore.linkedSegments() <= 2, "refused cells are reclaimed: " + semaphore.linkedSegments());
+    }
+
+    @Test
+    void aWaiterLeavingASegmentWhoseOtherWaitersStayMakesNoHandOffSkipThem() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        final List<Waiter> waiters = new ArrayList<>();
+        for (int id = 1; id <= 3 * Segment.SIZE; id++) {
+            waiters.add(acquire(semaphore, id));
+        }
+        final Waiter leaving = waiters.get(Segment.SIZE + 5); // in segment 1, between live neighbours
+        leaving.leave();
+        assertEquals(3, semaphore.linkedSegments(), "segment 1 still holds live waiters: it stays linked");
+        for (int i = 0; i < 3 * Segment.SIZE - 1; i++) {
+            semaphore.release();
+        }
+        final List<Integer> expected = new ArrayList<>();
+        for (final Waiter waiter : waiters) {
+            if (waiter != leaving) {
+                expected.add(waiter.id);
+            }
+        }
+        assertEquals(expected, grantedIds(), "every live waiter, in order");
+    }
+
+    @Test
+    void segmentsAndMarkersDescribeThemselves() {
+        final Segment segment = new Segment(3, null, 2);
+        segment.cellDone();
+        segment.cellDone();
+        assertEquals(2, segment.doneCells(), "done cells, not the two pointers packed beside them");
+        assertEquals("Segment[3, done 2]", segment.toString());
+        assertEquals("PERMIT", String.valueOf(QueueingSemaphore.PERMIT));
+        assertEquals("CANCELLED", String.valueOf(QueueingSemaphore.CANCELLED));
+        assertEquals("REFUSED", String.valueOf(QueueingSemaphore.REFUSED));
+    }
+
+    @Test
     void theCountOfPermitsMustBePositive() {
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> semaphore(0));
         assertEquals("maxPermits must be >= 1, was 0", e.getMessage());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,6 +78,46 @@ class QueueingSemaphoreStressTest {
         final int[] queued = {0};
         semaphore.forEachQueued(ticket -> queued[0]++);
         assertEquals(0, queued[0], "waiters left in the queue");
+    }
+
+    @Test
+    void twoThreadsRacingToTryAcquireOnePermitNeverBothHoldIt() throws InterruptedException {
+        // tryAcquire's CAS loses whenever the other thread moved the counter between its read and its CAS: a
+        // lost CAS must re-read, never count as taken (the counter would then end above its permits).
+        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(1, Ticket::tryAdmit);
+        final CountDownLatch start = new CountDownLatch(1);
+        final AtomicLong taken = new AtomicLong();
+        final Thread[] threads = new Thread[2];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int round = 0; round < ROUNDS_PER_THREAD && failure.get() == null; round++) {
+                        if (semaphore.tryAcquire()) {
+                            taken.incrementAndGet();
+                            final int now = holders.incrementAndGet();
+                            maxHolders.accumulateAndGet(now, Math::max);
+                            holders.decrementAndGet();
+                            semaphore.release();
+                        }
+                    }
+                } catch (final Throwable e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "try-acquire-stress-" + t);
+            threads[t].start();
+        }
+        start.countDown();
+        for (final Thread thread : threads) {
+            thread.join();
+        }
+        if (failure.get() != null) {
+            throw new AssertionError("a stress thread failed: " + semaphore, failure.get());
+        }
+        assertEquals(1, semaphore.counter(), "the one permit came back, and no other appeared");
+        assertEquals(1, maxHolders.get(), "holders at once");
+        assertEquals(1, semaphore.peakHeld());
+        assertTrue(taken.get() > 0, "nobody took the permit");
     }
 
     private void run(final QueueingSemaphore<Ticket> semaphore, final SplittableRandom random) {

@@ -98,7 +98,10 @@ import java.util.function.Predicate;
  * closed (the handler closes it if the transport has not, as Netty's transports already do after a failed
  * connect), so the kernel never sees more half-open sockets than the limit. On NIO, whose JDK channel closes
  * its socket only when the selector next runs, the handler waits for the event loop's next pass as well, or,
- * if the loop is shutting down, for its termination (the loop's selector is closed by then).
+ * if the loop is shutting down, for its termination (the loop's selector is closed by then). On the native
+ * transports the handler shuts the socket down ({@code shutdown(2)}, which disconnects a socket in SYN_SENT at
+ * once) on the channel's event loop before closing it: io_uring's close only queues the kernel's close, and its
+ * close future completes before the socket has left SYN_SENT.
  *
  * <h2>Cancellation, closing, shutdown, queue limits</h2>
  * <ul>

@@ -14,6 +14,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -372,10 +373,46 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 : real.isCancelled() ? new CancellationException("the real connect was cancelled") : real.cause();
     }
 
+    /**
+     * Closes the channel of a connect that failed or is being aborted, disconnecting its socket first, on the
+     * channel's event loop, so that the socket has left SYN_SENT when the channel's close future completes (see
+     * {@link #disconnectNow}).
+     */
     private void closeChannel() {
-        if (!closeRequested) {
-            closeRequested = true;
-            ctx.channel().close();
+        if (closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        final Channel channel = ctx.channel();
+        final EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            disconnectNow(channel);
+            channel.close();
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                disconnectNow(channel);
+                channel.close();
+            });
+        } catch (final RejectedExecutionException stopped) {
+            channel.close(); // the loop is gone: the termination watch closes the socket
+        }
+    }
+
+    /**
+     * Takes a native channel's socket out of SYN_SENT now, on its event loop, before the transport closes it:
+     * {@code shutdown(2)} of a socket in SYN_SENT disconnects it at once (the kernel's {@code inet_shutdown} calls
+     * {@code tcp_disconnect}: SYN_SENT to CLOSE), whatever the transport's close does after. Needed for io_uring,
+     * whose {@code doClose()} only queues an {@code IORING_OP_CLOSE} (behind an async cancel of the connect) and
+     * whose close future completes when that is queued, not when the kernel has closed the socket: freeing the
+     * slot then let a new SYN go while the old socket was still in SYN_SENT (traced: 4 at a limit of 3). Harmless
+     * on Epoll and KQueue, which close the descriptor inside {@code doClose()}; NIO channels are not
+     * {@link UnixChannel}s (their socket closes with the selector, see {@link #afterSocketClosed}).
+     */
+    private static void disconnectNow(final Channel channel) {
+        if (UNIX_CHANNELS) {
+            UnixSockets.disconnect(channel);
         }
     }
 
@@ -447,6 +484,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /** Touches the unix-common classes only when {@link #UNIX_CHANNELS} says they are there. */
     private static final class UnixSockets {
+
+        /** Shuts down a native channel's socket if it is still open; errors (ENOTCONN: already closed) ignored. */
+        static void disconnect(final Channel channel) {
+            if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket && socket.isOpen()) {
+                try {
+                    socket.shutdown();
+                } catch (final IOException | RuntimeException notConnected) {
+                    LOG.trace("shutdown of {} before its close: {}", channel, notConnected.toString());
+                }
+            }
+        }
 
         static boolean close(final Channel channel) throws IOException {
             if (channel instanceof UnixChannel unix) {

@@ -16,7 +16,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.nio.AbstractNioChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.io.IOException;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Phases</h2>
  * {@code phase} only moves forward, by CAS, so that exactly one thread decides each step:
  * <pre>
- *   QUEUED ──granted()──▶ GRANTED ──connectNow() on ctx.executor()──▶ CONNECTING ──real outcome (or the
+ *   QUEUED ──granted()──▶ GRANTED ──connectNow() on the loop──▶ CONNECTING ──real outcome (or the
  *     │                     │                                            loop's termination), socket out of
  *     │                     │                                            SYN_SENT──▶ ENDED
  *     └─────────────────────┴──cancel / close / termination / loop shutting down / rejected hop /
@@ -51,10 +50,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Leaving {@code QUEUED} or {@code GRANTED} for {@code ENDED} never issues a connect: the attempt is
  * cancelled, which frees a slot it may hold (no socket ever used it). So does a grant that reaches
- * {@code connectNow()} once {@code ctx.executor()} is shutting down: the connect is not issued. Leaving
- * {@code CONNECTING} happens only once the socket is out of SYN_SENT: on {@code ctx.executor()} after the real
+ * {@code connectNow()} once the channel's event loop is shutting down: the connect is not issued. Leaving
+ * {@code CONNECTING} happens only once the socket is out of SYN_SENT: on the channel's event loop after the real
  * promise completed and, on failure, the channel closed; or on the thread that notifies the termination of
- * {@code ctx.executor()}: for a NIO channel closed while its loop shut down, once the loop's selector is closed
+ * the channel's event loop: for a NIO channel closed while its loop shut down, once the loop's selector is closed
  * (see {@link #afterSocketClosed}), and for a connect still {@code CONNECTING} when the loop terminated, after
  * closing the socket itself (see {@link #loopTerminatedWhileConnecting()}). The limiter is told first and the
  * caller's promise completed after, except for that NIO channel, whose caller hears first, on the loop, so that
@@ -63,9 +62,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * {@code granted}, {@code failed} and {@code abort} run on any thread; the promise listeners on the channel's
  * event loop; the termination listener, watched from {@code start} until {@code ENDED}, on whatever thread
- * notifies the termination future (Netty's {@code GlobalEventExecutor}), when no task of {@code ctx.executor()}
+ * notifies the termination future (Netty's {@code GlobalEventExecutor}), when no task of the channel's event loop
  * will ever run again. Fields read across threads are volatile or final; {@code realPromise} is written only
- * on {@code ctx.executor()}, and read on its termination thread after the termination, which happens after
+ * on the channel's event loop, and read on its termination thread after the termination, which happens after
  * every task of the executor.
  */
 final class LimitedConnect implements AttemptListener, FutureListener<Object> {
@@ -81,6 +80,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private static final int ENDED = 3;
 
     private final ChannelHandlerContext ctx;
+    /**
+     * The channel's event loop, which the connect follows throughout: the real connect is issued on it (so that the
+     * transport arms the budget's remainder there, before the channel's own timeout is restored), its shutdown and
+     * termination end the connect, its timers run the half-open timeout. Not {@code ctx.executor()}, which is
+     * another executor when the handler was added with an {@code EventExecutorGroup} of its own.
+     */
+    private final EventLoop loop;
     private final InetSocketAddress remote;
     private final SocketAddress local;
     private final ChannelPromise promise;
@@ -94,7 +100,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private volatile ConnectTimeoutException halfOpenTimeout;
     private volatile boolean cancelledByCaller;
     private volatile boolean closeRequested; // a benign race: at worst two close() calls, which Netty allows
-    private volatile ChannelPromise realPromise; // written on ctx.executor() only
+    private volatile ChannelPromise realPromise; // written on the channel's event loop only
     /** The whole connect's budget (queue wait plus handshake) in ms, or 0 if the queue is not charged to it. */
     private final int budgetMillis;
     private final long startNanos = System.nanoTime();
@@ -105,15 +111,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     LimitedConnect(final ChannelHandlerContext ctx, final InetSocketAddress remote, final SocketAddress local,
             final ChannelPromise promise, final int budgetMillis) {
         this.ctx = ctx;
+        this.loop = ctx.channel().eventLoop();
         this.remote = remote;
         this.local = local;
         this.promise = promise;
         this.budgetMillis = budgetMillis;
     }
 
-    /** Asks for a slot; runs on {@code ctx.executor()}, inside the handler's {@code connect}. */
+    /** Asks for a slot; runs on {@code ctx.executor()} (the channel's loop, or the handler's own executor), inside
+     * the handler's {@code connect}. */
     void start(final HalfOpenLimiter limiter) {
-        if (ctx.executor().isShuttingDown()) {
+        if (loop.isShuttingDown()) {
             promise.tryFailure(shuttingDown());
             return;
         }
@@ -154,7 +162,6 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * termination watch ends the connect then.
      */
     private Scheduler loopTimers() {
-        final EventExecutor loop = ctx.executor();
         return (task, delay, unit) -> {
             try {
                 final Future<?> timer = loop.schedule(task, delay, unit);
@@ -174,13 +181,12 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             granted.cancel(); // given up meanwhile: give the slot back
             return;
         }
-        final EventExecutor executor = ctx.executor();
-        if (starting && executor.inEventLoop()) {
+        if (starting && loop.inEventLoop()) {
             connectNow(); // a free slot, inside newAttempt: no hop needed
             return;
         }
         try {
-            executor.execute(this::connectNow);
+            loop.execute(this::connectNow);
         } catch (final RejectedExecutionException e) {
             LOG.debug("A half-open slot for {} was granted after its executor stopped; giving it back", remote);
             giveUp(e);
@@ -214,7 +220,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     // ------------------------------------------------------------------ the real connect
 
     private void connectNow() {
-        if (ctx.executor().isShuttingDown()) {
+        if (loop.isShuttingDown()) {
             // Netty closes a loop's channels once, when the loop starts shutting down (Netty 4.2, given
             // shutdownGracefully(0, 0) while the loop runs tasks, not even once): a SYN sent now may never be
             // closed by the transport. Give the slot back instead; no socket used it.
@@ -240,7 +246,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             return;
         }
         ctx.channel().closeFuture().removeListener(this); // from now on a close fails the real connect
-        final ChannelPromise real = ctx.newPromise();
+        final ChannelPromise real = ctx.channel().newPromise(); // its listeners run on the channel's loop
         realPromise = real;
         real.addListener(this);
         if (budgetMillis <= 0) {
@@ -432,7 +438,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     // ------------------------------------------------------------------ the loop terminated while connecting
 
     /**
-     * {@code ctx.executor()} terminated while the connect was {@code CONNECTING}: the transport will never
+     * The channel's event loop terminated while the connect was {@code CONNECTING}: the transport will never
      * complete the real promise nor close the channel, so this closes the socket, then reports.
      *
      * <p>Why it happens: a loop closes its channels when it starts shutting down (Netty 4.1's
@@ -525,7 +531,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private void watch() {
         ctx.channel().closeFuture().addListener(this);
         try {
-            final Future<?> terminated = ctx.executor().terminationFuture();
+            final Future<?> terminated = loop.terminationFuture();
             termination = terminated;
             terminated.addListener(this);
         } catch (final UnsupportedOperationException embedded) {

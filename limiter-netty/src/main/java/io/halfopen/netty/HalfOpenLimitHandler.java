@@ -145,8 +145,10 @@ import java.util.function.Predicate;
  * profiles) bounds the wait: a connect's worst case is then that queue timeout, or forever, plus the handshake's
  * deadline.
  *
- * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake, counted from the grant;
- * whichever of it and the transport's timeout fires first ends the attempt as timed out.
+ * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake; whichever of it and the
+ * transport's timeout fires first ends the attempt as timed out. On real time it counts from the SYN (the
+ * transport's connect on the channel's event loop), so a grant that a stalled or busy loop runs late keeps its
+ * whole half-open time; with a configured clock or scheduler it counts from the grant.
  *
  * <p>A client with a request timeout of its own (AsyncHttpClient's {@code requestTimeout}, Reactor Netty's
  * {@code responseTimeout}, an HTTP client's call timeout) should give each connect a

@@ -87,6 +87,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * another executor when the handler was added with an {@code EventExecutorGroup} of its own.
      */
     private final EventLoop loop;
+    /** The half-open timer on real time: asked for at the grant, started at the SYN. */
+    private final SynStartedTimer halfOpenTimer;
     private final InetSocketAddress remote;
     private final SocketAddress local;
     private final ChannelPromise promise;
@@ -112,6 +114,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             final ChannelPromise promise, final int budgetMillis) {
         this.ctx = ctx;
         this.loop = ctx.channel().eventLoop();
+        this.halfOpenTimer = new SynStartedTimer(loop);
         this.remote = remote;
         this.local = local;
         this.promise = promise;
@@ -157,19 +160,13 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /**
      * Where this connect's half-open timer goes when the limiter runs on real time: on the channel's own event
      * loop, so that arming and cancelling it wakes no other thread (on the shared timer thread, nearly every
-     * connect woke it), and the abort runs on the loop that closes the channel. If the loop no longer takes
-     * tasks, the timer goes to the shared timer thread instead. A loop that terminates drops its timers; the
-     * termination watch ends the connect then.
+     * connect woke it), and the abort runs on the loop that closes the channel; and started only when the SYN is
+     * sent ({@link SynStartedTimer}), so that a grant the loop runs late (a stalled or busy loop) keeps its whole
+     * half-open time. If the loop no longer takes tasks, the timer goes to the shared timer thread instead. A loop
+     * that terminates drops its timers; the termination watch ends the connect then.
      */
     private Scheduler loopTimers() {
-        return (task, delay, unit) -> {
-            try {
-                final Future<?> timer = loop.schedule(task, delay, unit);
-                return () -> timer.cancel(false);
-            } catch (final RejectedExecutionException stopped) {
-                return Scheduler.system().schedule(task, delay, unit);
-            }
-        };
+        return halfOpenTimer;
     }
 
     // ------------------------------------------------------------------ the limiter's callbacks
@@ -251,6 +248,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         real.addListener(this);
         if (budgetMillis <= 0) {
             ctx.connect(remote, local, real);
+            halfOpenTimer.start(); // the transport sent the SYN inside connect: the half-open time starts now
             return;
         }
         // The transport arms CONNECT_TIMEOUT_MILLIS inside connect(): give it what the queue left of the budget,
@@ -264,6 +262,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } finally {
             config.setConnectTimeoutMillis(budgetMillis);
         }
+        halfOpenTimer.start();
     }
 
     private void realConnectDone(final ChannelFuture real) {

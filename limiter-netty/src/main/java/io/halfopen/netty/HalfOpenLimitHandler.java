@@ -79,9 +79,10 @@ import java.util.function.Predicate;
  *   <caption>outcomes</caption>
  *   <tr><th>real connect</th><th>limiter report</th><th>caller's promise</th></tr>
  *   <tr><td>success</td><td>{@code established()}</td><td>success</td></tr>
- *   <tr><td>a {@code ConnectException} (the transports throw it for {@code ECONNREFUSED}, whatever the
- *       locale's text of its message), but Netty's connect timeout</td><td>{@code refused()}</td>
- *       <td>that failure</td></tr>
+ *   <tr><td>a {@code ConnectException} for {@code ECONNREFUSED} (an RST), whatever the locale's text of its
+ *       message: on NIO any {@code ConnectException} but Netty's connect timeout, on the native transports one
+ *       whose errno is {@code ECONNREFUSED} (they throw it for local errors such as {@code EADDRNOTAVAIL} too,
+ *       which are failures)</td><td>{@code refused()}</td><td>that failure</td></tr>
  *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
  *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
  *       <td>that failure</td></tr>

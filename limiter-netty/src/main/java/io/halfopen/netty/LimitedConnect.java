@@ -14,6 +14,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
@@ -357,7 +358,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 ended.aborted();
             }
             promise.tryFailure(cause);
-        } else if (isRefused(cause)) {
+        } else if (isRefused(cause, ctx.channel())) {
             ended.refused();
             promise.tryFailure(cause);
         } else {
@@ -422,17 +423,61 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     }
 
     /**
-     * Whether the transport's failure is a refusal, by type, never by message (the message is the C library's
-     * {@code strerror} text, translated under a non-English locale). JDK NIO and Netty's native transports
-     * throw a {@link ConnectException} (Netty annotates it with the address, still a {@code ConnectException})
-     * for {@code ECONNREFUSED}, and also for {@code ETIMEDOUT}, which a connect bounded by the half-open timeout
-     * meets only if the kernel's own SYN retries (about 127 s) give up first; unreachable networks and hosts are
-     * {@link java.net.NoRouteToHostException}s or other {@code SocketException}s. Netty's own connect timeout,
-     * also a {@code ConnectException}, is told apart before this is asked.
+     * Whether the transport's failure is a refusal, by type and errno, never by the message's words (the C
+     * library's {@code strerror} text, translated under a non-English locale). JDK NIO throws a
+     * {@link ConnectException} only for {@code ECONNREFUSED} (and {@code ETIMEDOUT}, which a connect bounded by the
+     * half-open timeout meets only if the kernel's own SYN retries, about 127 s, give up first); a local error such
+     * as {@code EADDRNOTAVAIL} (no local port left) is a {@link java.net.BindException}, unreachable networks and
+     * hosts {@link java.net.NoRouteToHostException}s. Netty's native transports (Epoll, io_uring) throw a
+     * {@code ConnectException} for every errno but the unreachable ones: for them it is a refusal only if its errno
+     * is {@code ECONNREFUSED} (see {@link #nativeErrno}). Netty's own connect timeout, also a
+     * {@code ConnectException}, is told apart before this is asked.
+     *
+     * @param cause   what the real connect failed with
+     * @param channel the channel that connected
+     * @return whether the peer refused the connect
      */
-    static boolean isRefused(final Throwable cause) {
-        return cause instanceof ConnectException;
+    static boolean isRefused(final Throwable cause, final Channel channel) {
+        if (!(cause instanceof ConnectException)) {
+            return false;
+        }
+        if (!(UNIX_CHANNELS && channel instanceof UnixChannel)) {
+            return true;
+        }
+        final Integer errno = nativeErrno(cause);
+        return errno == null || UnixSockets.isConnectionRefused(errno);
     }
+
+    /**
+     * The (negative) errno of a native transport's connect failure, or {@code null} if it carries none. Netty keeps
+     * it in a package-private exception; its message starts, in every locale, with
+     * {@code "<call>(..) failed with error(<errno>)"} (Netty's own words and the errno's number, before the
+     * {@code strerror} text), and an annotated copy keeps that message and has the original as its cause.
+     */
+    static Integer nativeErrno(final Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            final String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            final int at = message.indexOf(NATIVE_ERRNO);
+            if (at < 0) {
+                continue;
+            }
+            final int from = at + NATIVE_ERRNO.length();
+            final int to = message.indexOf(')', from);
+            if (to > from) {
+                try {
+                    return Integer.valueOf(message.substring(from, to));
+                } catch (final NumberFormatException notAnErrno) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String NATIVE_ERRNO = "(..) failed with error(";
 
     // ------------------------------------------------------------------ the loop terminated while connecting
 
@@ -489,6 +534,11 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /** Touches the unix-common classes only when {@link #UNIX_CHANNELS} says they are there. */
     private static final class UnixSockets {
+
+        /** Whether a native (negative) errno is {@code ECONNREFUSED}. */
+        static boolean isConnectionRefused(final int errno) {
+            return errno == Errors.ERROR_ECONNREFUSED_NEGATIVE;
+        }
 
         /** Shuts down a native channel's socket if it is still open; errors (ENOTCONN: already closed) ignored. */
         static void disconnect(final Channel channel) {

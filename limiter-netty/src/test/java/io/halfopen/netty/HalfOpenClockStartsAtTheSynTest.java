@@ -6,13 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.limiter.HalfOpenLimiter;
+import io.halfopen.testkit.KernelJudge;
 import io.halfopen.testkit.LoopbackPeers;
+import io.halfopen.testkit.SynSentVerdict;
+import io.halfopen.testkit.SynSentWatch;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -31,9 +36,13 @@ class HalfOpenClockStartsAtTheSynTest {
 
     private final LoopbackPeers peers = new LoopbackPeers();
     private EventLoopGroup group;
+    private SynSentWatch kernel;
 
     @AfterEach
     void tearDown() throws Exception {
+        if (kernel != null) {
+            kernel.close();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
@@ -44,6 +53,23 @@ class HalfOpenClockStartsAtTheSynTest {
     @EnumSource(TestTransport.class)
     void aConnectGrantedDuringALoopStallGetsTheWholeHalfOpenTimeoutFromItsSyn(final TestTransport transport)
             throws Exception {
+        stallThenConnect(transport, STALL);
+    }
+
+    /**
+     * A stall longer than the half-open timeout: counted from the grant, the timeout fired before the loop ran the
+     * connect, which then sent no SYN and was counted a half-open timeout against the peer. Counted from the SYN,
+     * the connect goes when the loop runs again, and times out (to the dropping peer) a whole timeout later; the
+     * kernel saw its SYN.
+     */
+    @ParameterizedTest
+    @EnumSource(TestTransport.class)
+    void aConnectGrantedDuringAStallLongerThanTheHalfOpenTimeoutStillSendsItsSyn(final TestTransport transport)
+            throws Exception {
+        stallThenConnect(transport, HALF_OPEN_TIMEOUT.plusMillis(300));
+    }
+
+    private void stallThenConnect(final TestTransport transport, final Duration stall) throws Exception {
         transport.require();
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)
                 .halfOpenTimeout(HALF_OPEN_TIMEOUT).build();
@@ -52,7 +78,9 @@ class HalfOpenClockStartsAtTheSynTest {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000) // the half-open timeout decides
                 .handler(new HalfOpenLimitHandler(limiter));
         final ConnectAttempt held = HalfOpenLimitHandlerTest.takeSlot(limiter, peers.accepting());
-        final ChannelFuture connect = bootstrap.connect(peers.dropping());
+        final InetSocketAddress dropping = peers.dropping();
+        kernel = KernelJudge.watcher().label(getClass().getSimpleName()).watch(List.of(dropping));
+        final ChannelFuture connect = bootstrap.connect(dropping);
         Await.until("the connect waits for a slot", () -> limiter.stats().queued() == 1);
 
         final CountDownLatch running = new CountDownLatch(1);
@@ -67,7 +95,7 @@ class HalfOpenClockStartsAtTheSynTest {
         });
         assertTrue(running.await(10, TimeUnit.SECONDS));
         assertTrue(held.cancel()); // grants the slot while the loop is stalled: the SYN waits for the loop
-        final long stallEnds = System.nanoTime() + STALL.toNanos();
+        final long stallEnds = System.nanoTime() + stall.toNanos();
         while (System.nanoTime() - stallEnds < 0) {
             Thread.onSpinWait(); // a stall of a set length, not a wait for an event
         }
@@ -83,5 +111,8 @@ class HalfOpenClockStartsAtTheSynTest {
                 "half-open " + halfOpenMillis + " ms after the SYN, timeout " + HALF_OPEN_TIMEOUT.toMillis() + " ms");
         assertEquals(1, limiter.stats().timedOut(), limiter.stats()::toString);
         assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
+        final SynSentVerdict verdict = kernel.stop();
+        verdict.assertNeverAbove(1);
+        verdict.assertReached(1); // the timed-out connect did send its SYN
     }
 }

@@ -107,6 +107,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /** The whole connect's budget (queue wait plus handshake) in ms, or 0 if the queue is not charged to it. */
     private final int budgetMillis;
     private final long startNanos = System.nanoTime();
+    /** Whether the limiter runs on the system's clock and scheduler; written in {@code start}, before the grant. */
+    private volatile boolean limiterOnRealTime = true;
     /** Whether the transport was given less than the whole budget (the queue took the rest); written before the
      * real connect is issued, read when it fails. */
     private volatile boolean shortened;
@@ -130,6 +132,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             return;
         }
         promise.addListener(this); // the caller may cancel
+        limiterOnRealTime = limiter.usesSystemScheduler();
         final ConnectAttempt started;
         starting = true;
         try {
@@ -168,6 +171,19 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      */
     private Scheduler loopTimers() {
         return halfOpenTimer;
+    }
+
+    /**
+     * How much of the budget the connect has spent before its SYN: on real time, the real time since the handler
+     * took it (the queue wait and the hop to the loop); on a limiter with a clock or scheduler of its own (a
+     * {@code VirtualClock}), the queue wait on that limiter's clock, which is what passed for the connect there.
+     */
+    private long spentMillis() {
+        final ConnectAttempt granted = attempt;
+        if (limiterOnRealTime || granted == null) {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        }
+        return granted.queueWait().toMillis();
     }
 
     // ------------------------------------------------------------------ the limiter's callbacks
@@ -232,8 +248,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             }
             return;
         }
-        final long leftMillis = budgetMillis <= 0 ? 0
-                : budgetMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        final long leftMillis = budgetMillis <= 0 ? 0 : budgetMillis - spentMillis();
         if (budgetMillis > 0 && leftMillis < 1) { // granted as, or after, the caller's connect timeout ran out
             if (giveUp(budgetSpent())) {
                 ctx.channel().close();

@@ -83,17 +83,7 @@ class HalfOpenClockStartsAtTheSynTest {
         final ChannelFuture connect = bootstrap.connect(dropping);
         Await.until("the connect waits for a slot", () -> limiter.stats().queued() == 1);
 
-        final CountDownLatch running = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        connect.channel().eventLoop().execute(() -> { // the stall: the loop runs this until released
-            running.countDown();
-            try {
-                release.await();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(running.await(10, TimeUnit.SECONDS));
+        final CountDownLatch release = LoopHold.hold(connect.channel().eventLoop()); // the stall
         assertTrue(held.cancel()); // grants the slot while the loop is stalled: the SYN waits for the loop
         final long stallEnds = System.nanoTime() + stall.toNanos();
         while (System.nanoTime() - stallEnds < 0) {

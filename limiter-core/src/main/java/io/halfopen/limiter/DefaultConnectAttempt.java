@@ -5,6 +5,7 @@ import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
+import io.halfopen.time.TimerNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -15,8 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The limiter's attempt: the owner's {@link ConnectAttempt} and the gate's {@link AdmissionTicket} in one
- * object, so that an attempt costs one allocation besides its timers.
+ * The limiter's attempt: the owner's {@link ConnectAttempt}, the gate's {@link AdmissionTicket} and its own
+ * half-open timer (a {@link TimerNode}) in one object, so that an attempt granted at once costs one allocation,
+ * its timer included, on the system scheduler's {@link io.halfopen.time.TimerWheel} (on a scheduler that holds
+ * no nodes, such as a {@code VirtualClock} or an event loop, the arming is one task of that scheduler's). A
+ * queued attempt's queue timer is a task of the limiter's scheduler: the node is armed once, for the half-open
+ * timeout, so no expiry of the node can ever be mistaken for another timer's.
  *
  * <h2>State machine</h2>
  * {@code state} holds {@link #ENTERING} or an {@link AttemptState} ordinal and only moves forward, by CAS:
@@ -49,7 +54,7 @@ import java.util.function.Supplier;
  * if it never reached {@code QUEUED}): an attempt that its owner keeps for the connection's life (a socket keeps
  * it) keeps nothing of the gate's structure reachable, whatever the gate's {@link Admission.Waiting} links to.
  */
-final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
+final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, AdmissionTicket {
 
     static final int ENTERING = -1;
     private static final int QUEUED = AttemptState.QUEUED.ordinal();
@@ -89,7 +94,6 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private volatile int delivery = GRANTING;
     private volatile long grantedAt = NOT_YET;
     private volatile long endedAt = NOT_YET;
-    private volatile Cancellable halfOpenTimer;
     private volatile Cancellable queueTimer;
     private volatile Throwable failure;
     private Admission.Waiting waiting; // written before the CAS to QUEUED, see "Publication"
@@ -246,18 +250,15 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         if (state != HALF_OPEN) {
             return; // cancelled between the grant and this delivery
         }
-        final Cancellable timer;
         try {
             final long remaining = context.halfOpenTimeoutNanos - (context.ticker.nanoTime() - grantedAt);
-            timer = halfOpenTimers.schedule(this::halfOpenTimeoutFired, Math.max(0L, remaining),
-                    TimeUnit.NANOSECONDS);
+            halfOpenTimers.arm(this, Math.max(0L, remaining), TimeUnit.NANOSECONDS);
         } catch (final Throwable t) {
             endBeforeConnect(context.schedulerFailed("half-open timeout", t, remote, queueWait()));
             return;
         }
-        halfOpenTimer = timer;
         if (STATES[state].isTerminal()) {
-            timer.cancel(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
+            disarm(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
             return;
         }
         try {
@@ -285,6 +286,12 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     }
 
     // ---------------------------------------------------------------- the half-open timer
+
+    /** The half-open timer fired (the node's only arming): see {@link #halfOpenTimeoutFired()}. */
+    @Override
+    protected void expire() {
+        halfOpenTimeoutFired();
+    }
 
     private void halfOpenTimeoutFired() {
         if (!STATE.compareAndSet(this, HALF_OPEN, ABORTING)) {
@@ -368,7 +375,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                     continue;
                 }
                 final long now = context.ticker.nanoTime();
-                cancel(halfOpenTimer);
+                disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
                 if (!exempt) {
                     context.gate.exit(this, outcomeOf(to, cause));
                 }

@@ -208,7 +208,7 @@ public abstract class TimerNode {
         final long generation = armed & ~IN_INBOX;
         final Cancellable task;
         try {
-            task = scheduler.schedule(() -> expireIfArmed(generation), delay, unit);
+            task = scheduler.schedule(new ForeignArming(this, generation), delay, unit);
         } catch (final RuntimeException | Error e) {
             disarm();
             throw e;
@@ -229,6 +229,30 @@ public abstract class TimerNode {
                 return;
             }
             current = witness; // only the wheel clearing IN_INBOX, or a disarm
+        }
+    }
+
+    /**
+     * The task of one foreign arming. A named class rather than a lambda: tools that walk object graphs
+     * (Lincheck) can read a named class's fields without the package being opened to them.
+     */
+    private static final class ForeignArming implements Runnable {
+        private final TimerNode node;
+        private final long generation;
+
+        ForeignArming(final TimerNode node, final long generation) {
+            this.node = node;
+            this.generation = generation;
+        }
+
+        @Override
+        public void run() {
+            node.expireIfArmed(generation);
+        }
+
+        @Override
+        public String toString() {
+            return "arming of " + node;
         }
     }
 

@@ -84,9 +84,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
     private final InetSocketAddress remote;
     private final AttemptListener listener;
     private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
-    private final long queueTimeoutNanos;
     private final long createdAt;
-    private final boolean exempt;
 
     @SuppressWarnings("FieldMayBeFinal") // written through STATE
     private volatile int state = ENTERING;
@@ -99,25 +97,26 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
     private Admission.Waiting waiting; // written before the CAS to QUEUED, see "Publication"
 
     DefaultConnectAttempt(final AttemptContext context, final InetSocketAddress remote,
-            final AttemptListener listener, final long queueTimeoutNanos, final Scheduler halfOpenTimers) {
+            final AttemptListener listener, final Scheduler halfOpenTimers) {
         this.context = context;
         this.remote = remote;
         this.listener = listener;
         this.halfOpenTimers = halfOpenTimers;
-        this.queueTimeoutNanos = queueTimeoutNanos;
-        this.exempt = context.exemptLoopback && remote.getAddress().isLoopbackAddress();
         this.createdAt = context.ticker.nanoTime();
     }
 
     // ---------------------------------------------------------------- entering
 
-    /** Asks the gate for a slot; called once, by the thread that created the attempt. */
-    void start() {
+    /**
+     * Asks the gate for a slot; called once, by the thread that created the attempt. The queue timeout is a
+     * parameter, not a field: only this call and the queue timer it arms need it (an attempt's size is its cost).
+     */
+    void start(final long queueTimeoutNanos) {
         if (context.room.isClosed()) {
             endWithoutSlot(context.closed(remote, Duration.ZERO));
             return;
         }
-        if (exempt) {
+        if (exempt()) {
             admitNow();
             return;
         }
@@ -125,7 +124,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
         if (admission == Admission.admitted()) {
             admitNow();
         } else if (admission instanceof Admission.Waiting place) {
-            waitIn(place);
+            waitIn(place, queueTimeoutNanos);
         } else if (admission instanceof Admission.Refused refusal) {
             endWithoutSlot(context.refused(remote, refusal));
         } else {
@@ -141,7 +140,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
     }
 
     /** The gate holds the attempt; count it into the waiting room, or withdraw it if the room is full. */
-    private void waitIn(final Admission.Waiting place) {
+    private void waitIn(final Admission.Waiting place, final long queueTimeoutNanos) {
         waiting = place;
         if (!context.room.tryJoin(remote)) {
             waiting = null;
@@ -157,17 +156,18 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
             return;
         }
         if (queueTimeoutNanos > 0) {
-            armQueueTimer();
+            armQueueTimer(queueTimeoutNanos);
         }
         if (context.room.isClosed()) {
             failBecauseClosed(); // raced with close(), which may have missed it while it was ENTERING
         }
     }
 
-    private void armQueueTimer() {
+    private void armQueueTimer(final long queueTimeoutNanos) {
         final Cancellable timer;
         try {
-            timer = context.scheduler.schedule(this::queueTimeoutFired, queueTimeoutNanos, TimeUnit.NANOSECONDS);
+            timer = context.scheduler.schedule(() -> queueTimeoutFired(queueTimeoutNanos), queueTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
         } catch (final Throwable t) {
             leaveQueue(AttemptState.REJECTED, () -> context.schedulerFailed("queue timeout", t, remote, queueWait()));
             return;
@@ -182,6 +182,11 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
     private void endWithoutSlot(final HalfOpenLimitException cause) {
         STATE.setRelease(this, AttemptState.REJECTED.ordinal());
         ended(AttemptState.REJECTED, cause, createdAt);
+    }
+
+    /** Loopback and exempted: never counted. Computed, not stored (an attempt's size is its cost). */
+    private boolean exempt() {
+        return context.exemptLoopback && remote.getAddress().isLoopbackAddress();
     }
 
     // ---------------------------------------------------------------- the gate's side (AdmissionTicket)
@@ -219,7 +224,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
         leaveQueue(AttemptState.REJECTED, () -> context.closed(remote, queueWait()));
     }
 
-    private void queueTimeoutFired() {
+    private void queueTimeoutFired(final long queueTimeoutNanos) {
         leaveQueue(AttemptState.QUEUE_TIMEOUT, () -> context.queueTimeout(remote, queueTimeoutNanos, queueWait()));
     }
 
@@ -279,7 +284,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
             return; // cancelled meanwhile
         }
         final long now = context.ticker.nanoTime();
-        if (!exempt) {
+        if (!exempt()) {
             context.gate.exit(this, Outcome.CANCELLED); // says nothing about the peer: no SYN was sent
         }
         ended(AttemptState.FAILED, cause, now);
@@ -376,7 +381,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
                 }
                 final long now = context.ticker.nanoTime();
                 disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
-                if (!exempt) {
+                if (!exempt()) {
                     context.gate.exit(this, outcomeOf(to, cause));
                 }
                 endedAt = now;

@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
  * <h2>Contract</h2>
  * <ul>
  *   <li>A node is armed at most once at a time: arming an armed node throws {@link IllegalStateException}.
- *       Once it has expired or been disarmed it may be armed again: on the same {@link TimerWheel} (a node is
- *       bound to the first wheel it is armed on, since it may still sit in that wheel's lists for a tick after
- *       a disarm), or on any scheduler that is not a wheel.</li>
+ *       Once it has expired or been disarmed it may be armed again. A node armed on a {@link TimerWheel} is
+ *       bound to it for good and is armed only there after (it may still sit in that wheel's lists for a tick
+ *       after a disarm); a node never armed on a wheel may be armed on any scheduler, and then on one wheel.</li>
  *   <li>Each arming ends exactly once: either {@link #expire()} runs, once, on the scheduler's thread, no earlier
  *       than the deadline as measured by the scheduler's clock; or a {@link #disarm()} that returned
  *       {@code true} took it back first. The two race by one compare-and-set on the node's state word, so
@@ -66,10 +66,11 @@ public abstract class TimerNode {
     /** The flags and the deadline or generation, in one word; see the class comment. */
     @SuppressWarnings("unused") // accessed through WORD
     private volatile long word;
-    /** The wheel this node is bound to, once armed on one. */
-    private volatile TimerWheel wheel;
-    /** The task handle of the current or last foreign arming. */
-    private volatile Cancellable foreignTask;
+    /**
+     * The {@link TimerWheel} the node is bound to once armed on one (for good), or before that the task handle of
+     * the current or last foreign arming. One field, not two: an attempt is its own node, and every word counts.
+     */
+    private volatile Object home;
     /** The next node of the wheel's inbox; written before the push that publishes it. */
     TimerNode inboxNext;
     /** The neighbours in a wheel bucket's circular list; the wheel's thread only. {@code null}: in no bucket. */
@@ -107,12 +108,9 @@ public abstract class TimerNode {
             final long witness = (long) WORD.compareAndExchange(this, current, disarmed);
             if (witness == current) {
                 if (push) {
-                    wheel.push(this);
-                } else if (foreign) {
-                    final Cancellable task = foreignTask;
-                    if (task != null) {
-                        task.cancel(); // a stale handle at worst: its task's generation no longer matches
-                    }
+                    ((TimerWheel) home).push(this); // armed on a wheel: bound to it
+                } else if (foreign && home instanceof Cancellable task) {
+                    task.cancel(); // a stale handle at worst: its task's generation no longer matches
                 }
                 return true;
             }
@@ -152,17 +150,20 @@ public abstract class TimerNode {
     /**
      * Binds the node to {@code target} on its first arming on a wheel.
      *
-     * @throws IllegalStateException if it is bound to another wheel
+     * @throws IllegalStateException if it is bound to another wheel, or armed (on a scheduler without nodes)
      */
     final void bindTo(final TimerWheel target) {
-        final TimerWheel bound = wheel;
+        final Object bound = home;
         if (bound == target) {
             return;
         }
-        if (bound != null) {
-            throw new IllegalStateException(this + " is bound to " + bound + " and cannot be armed on " + target);
+        if (bound instanceof TimerWheel other) {
+            throw new IllegalStateException(this + " is bound to " + other + " and cannot be armed on " + target);
         }
-        wheel = target;
+        if (isArmed()) {
+            throw armedAlready();
+        }
+        home = target;
     }
 
     /**
@@ -191,6 +192,9 @@ public abstract class TimerNode {
      * node keeps for its disarm. The word holds a generation instead of a deadline (see the class comment).
      */
     final void armVia(final Scheduler scheduler, final long delay, final TimeUnit unit) {
+        if (home instanceof TimerWheel wheel) { // it may still sit in that wheel's lists, whose links it shares
+            throw new IllegalStateException(this + " is bound to " + wheel + " and cannot be armed on " + scheduler);
+        }
         long current = word();
         long armed;
         while (true) {
@@ -213,7 +217,7 @@ public abstract class TimerNode {
             disarm();
             throw e;
         }
-        foreignTask = task;
+        home = task;
         if ((word() & ~IN_INBOX) != generation) {
             task.cancel(); // disarmed before the handle was known: drop the task now rather than at its deadline
         }

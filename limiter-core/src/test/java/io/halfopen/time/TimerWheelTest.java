@@ -303,36 +303,35 @@ class TimerWheelTest {
     }
 
     @Test
-    void aNodeTakenOffTheWheelAndArmedOnAnotherSchedulerIsNeverFiredByTheWheel() {
+    void aNodeBoundToAWheelIsRefusedByASchedulerWithoutNodesAndTheWheelKeepsItsContract() {
         final Probe probe = new Probe(clock);
         wheel.arm(probe, 30, TimeUnit.MILLISECONDS);
         clock.advance(10, TimeUnit.MILLISECONDS); // the node is in the bucket of its deadline now
         assertTrue(probe.takeBack());
         final VirtualClock other = new VirtualClock();
-        other.arm(probe, 1, TimeUnit.HOURS); // a task of a scheduler without nodes
-        clock.advance(1, TimeUnit.SECONDS);
-        assertEquals(List.of(), probe.expiredAt, "the wheel fired an arming that is another scheduler's");
-        assertEquals(0, wheel.placedNodes(), "the wheel still holds the node");
-        other.advance(1, TimeUnit.HOURS);
-        assertEquals(1, probe.expiredAt.size(), "the other scheduler's arming");
-        wheel.arm(probe, 10, TimeUnit.MILLISECONDS); // and back on its wheel
+        final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> other.arm(probe, 1, TimeUnit.MILLISECONDS));
+        assertTrue(e.getMessage().contains("bound to"), e.getMessage());
+        assertFalse(probe.isArmed(), "the refused arming left the node armed");
+        assertEquals(0, other.pendingTasks());
+        wheel.arm(probe, 10, TimeUnit.MILLISECONDS); // still good on its wheel
         clock.advance(30, TimeUnit.MILLISECONDS);
-        assertEquals(2, probe.expiredAt.size());
+        assertEquals(1, probe.expiredAt.size());
+        assertEquals(0, wheel.placedNodes());
     }
 
     @Test
-    void aNodeStillOnTheInboxSurvivesAForeignArmingAndIsNeverPushedTwice() {
+    void aNodeArmedOnASchedulerWithoutNodesMayThenBeArmedOnAWheel() {
         final Probe probe = new Probe(clock);
-        wheel.arm(probe, 1, TimeUnit.HOURS); // pushed on the inbox; the wheel has not looked yet
-        assertTrue(probe.takeBack());
         final VirtualClock other = new VirtualClock();
         other.arm(probe, 1, TimeUnit.MILLISECONDS);
+        assertThrows(IllegalStateException.class, () -> wheel.arm(probe, 1, TimeUnit.MILLISECONDS),
+                "armed twice at once");
         other.advance(1, TimeUnit.MILLISECONDS);
         assertEquals(1, probe.expiredAt.size());
-        wheel.arm(probe, 10, TimeUnit.MILLISECONDS); // still on the inbox: pushing it again would loop the stack
+        wheel.arm(probe, 10, TimeUnit.MILLISECONDS);
         clock.advance(30, TimeUnit.MILLISECONDS);
-        assertEquals(2, probe.expiredAt.size(), "the wheel arming after a foreign one was lost");
-        assertEquals(0, wheel.placedNodes());
+        assertEquals(2, probe.expiredAt.size());
         assertTrue(wheel.isIdle());
     }
 

@@ -1,5 +1,6 @@
 package io.halfopen.benchmarks;
 
+import io.halfopen.benchmarks.support.NoTimers;
 import io.halfopen.benchmarks.support.Tickets;
 import io.halfopen.limiter.AttemptListener;
 import io.halfopen.limiter.ConnectAttempt;
@@ -10,9 +11,7 @@ import io.halfopen.limiter.LimitEventMode;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.internal.QueueingSemaphore;
-import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
-import io.halfopen.time.TimerNode;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -57,7 +56,6 @@ public class DrainBenchmark {
 
     static final int WAITERS = 1_000_000;
     static final int SLOTS = HalfOpenLimiter.XP_MAX_HALF_OPEN;
-    private static final Cancellable NOTHING = () -> { };
 
     /** What drains. */
     public enum Kind { SEMAPHORE, LIMITER_NO_TIMER, LIMITER_SYSTEM_SCHEDULER }
@@ -86,17 +84,7 @@ public class DrainBenchmark {
             }
             return;
         }
-        final Scheduler armsNothing = new Scheduler() { // no timer at all: neither tasks nor nodes
-            @Override
-            public Cancellable schedule(final Runnable task, final long delay, final TimeUnit unit) {
-                return NOTHING;
-            }
-
-            @Override
-            public void arm(final TimerNode node, final long delay, final TimeUnit unit) {
-                // never armed
-            }
-        };
+        final Scheduler armsNothing = NoTimers.SCHEDULER;
         limiter = (kind == Kind.LIMITER_NO_TIMER ? HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(armsNothing)
                 : HalfOpenLimiter.builder()).limitEvents(LimitEventMode.NEVER).build();
         holders = new ConnectAttempt[SLOTS];

@@ -1,12 +1,11 @@
 package io.halfopen.benchmarks;
 
+import io.halfopen.benchmarks.support.NoTimers;
 import io.halfopen.netty.InboundSessionLimitHandler;
 import io.halfopen.profile.WindowsProfile;
 import io.halfopen.session.InboundSessionLimiter;
 import io.halfopen.session.SessionStats;
-import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
-import io.halfopen.time.TimerNode;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetAddress;
@@ -57,7 +56,6 @@ public class EmbeddedAcceptBenchmark {
     /** What the child's pipeline holds. */
     public enum Handler { NONE, SESSION_LIMIT, SESSION_LIMIT_NO_TIMER }
 
-    private static final Cancellable NOTHING = () -> { };
     private static final ChannelHandler[] NO_HANDLERS = {};
     static final InetSocketAddress CLIENT = client();
 
@@ -70,17 +68,7 @@ public class EmbeddedAcceptBenchmark {
     /** Creates the limiter and the shared handler. */
     @Setup(Level.Trial)
     public void create() {
-        final Scheduler armsNothing = new Scheduler() { // no timer at all: neither tasks nor nodes
-            @Override
-            public Cancellable schedule(final Runnable task, final long delay, final TimeUnit unit) {
-                return NOTHING;
-            }
-
-            @Override
-            public void arm(final TimerNode node, final long delay, final TimeUnit unit) {
-                // never armed
-            }
-        };
+        final Scheduler armsNothing = NoTimers.SCHEDULER;
         sessions = handler == Handler.SESSION_LIMIT_NO_TIMER
                 ? InboundSessionLimiter.builder().profile(WindowsProfile.XP_PRO_SP2).scheduler(armsNothing).build()
                 : InboundSessionLimiter.xpProfessional();

@@ -1,12 +1,11 @@
 package io.halfopen.benchmarks;
 
+import io.halfopen.benchmarks.support.NoTimers;
 import io.halfopen.benchmarks.support.Tickets;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.netty.HalfOpenLimitHandler;
-import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
-import io.halfopen.time.TimerNode;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -53,7 +52,6 @@ public class EmbeddedConnectBenchmark {
     /** What the channel's pipeline holds. */
     public enum Handler { NONE, HALF_OPEN_LIMIT, HALF_OPEN_LIMIT_NO_TIMER }
 
-    private static final Cancellable NOTHING = () -> { };
     private static final ChannelHandler[] NO_HANDLERS = {};
 
     @Param({"NONE", "HALF_OPEN_LIMIT", "HALF_OPEN_LIMIT_NO_TIMER"})
@@ -66,17 +64,7 @@ public class EmbeddedConnectBenchmark {
     /** Creates the limiter and the shared handler. */
     @Setup(Level.Trial)
     public void create() {
-        final Scheduler armsNothing = new Scheduler() { // no timer at all: neither tasks nor nodes
-            @Override
-            public Cancellable schedule(final Runnable task, final long delay, final TimeUnit unit) {
-                return NOTHING;
-            }
-
-            @Override
-            public void arm(final TimerNode node, final long delay, final TimeUnit unit) {
-                // never armed
-            }
-        };
+        final Scheduler armsNothing = NoTimers.SCHEDULER;
         limiter = handler == Handler.HALF_OPEN_LIMIT_NO_TIMER
                 ? HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(armsNothing).build()
                 : HalfOpenLimiter.xpSp2();

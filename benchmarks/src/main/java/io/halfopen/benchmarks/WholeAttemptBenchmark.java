@@ -2,14 +2,13 @@ package io.halfopen.benchmarks;
 
 import io.halfopen.benchmarks.support.Listeners;
 import io.halfopen.benchmarks.support.ThreadPoolScheduler;
+import io.halfopen.benchmarks.support.NoTimers;
 import io.halfopen.benchmarks.support.Tickets;
 import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.internal.QueueingSemaphore;
-import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
-import io.halfopen.time.TimerNode;
 import io.halfopen.time.TimerWheel;
 import io.halfopen.time.VirtualClock;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +58,6 @@ public class WholeAttemptBenchmark {
     static final int MAX_HALF_OPEN = HalfOpenLimiter.XP_MAX_HALF_OPEN;
     /** The virtual clock's cancelled timers are dropped once per this many ops (a power of two). */
     static final int PURGE_EVERY = 1024;
-    private static final Cancellable NOTHING = () -> { };
 
     QueueingSemaphore<AdmissionTicket> semaphore;
     final Listeners listener = new Listeners();
@@ -75,17 +73,7 @@ public class WholeAttemptBenchmark {
     @Setup(Level.Trial)
     public void create() {
         semaphore = new QueueingSemaphore<>(MAX_HALF_OPEN, AdmissionTicket::tryAdmit);
-        final Scheduler armsNothing = new Scheduler() { // no timer at all: neither tasks nor nodes
-            @Override
-            public Cancellable schedule(final Runnable task, final long delay, final TimeUnit unit) {
-                return NOTHING;
-            }
-
-            @Override
-            public void arm(final TimerNode node, final long delay, final TimeUnit unit) {
-                // never armed, so never fires; the attempt's disarm finds nothing to take back
-            }
-        };
+        final Scheduler armsNothing = NoTimers.SCHEDULER;
         noTimer = HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(armsNothing).build();
         clock = new VirtualClock();
         virtualClock = HalfOpenLimiter.builder().clock(clock).build();

@@ -2,9 +2,9 @@ package io.halfopen.time;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,14 +18,24 @@ import java.util.concurrent.locks.ReentrantLock;
  * a task may schedule further tasks; those run in the same call if they fall due within it.
  *
  * <p>Thread-safe: any thread may read the time, schedule or cancel. Time starts at zero unless given.
+ *
+ * <h2>How</h2>
+ * The pending tasks sit in an array-based 4-ary min-heap ordered by deadline, then by a sequence number drawn
+ * at scheduling (so equal deadlines run first-in, first-out and a run is deterministic). Each task knows its
+ * index in the heap, so {@link Cancellable#cancel()} takes it out at once, in O(log n): cancelled tasks are
+ * never retained, and a task's {@link Runnable} is let go when it runs or is cancelled. Scheduling allocates
+ * the one handle it returns and nothing else; a 4-ary heap is shallower than a binary one and its four
+ * children share a cache line or two, which is what a heap of many timers pays for.
  */
 public final class VirtualClock implements Ticker, Scheduler {
 
+    private static final int NOT_QUEUED = -1;
+
     private final ReentrantLock lock = new ReentrantLock();
-    private final PriorityQueue<Task> tasks = new PriorityQueue<>();
+    private Task[] heap = new Task[16]; // guarded by lock
+    private int size;                   // guarded by lock
     private volatile long now;
-    private long sequence;       // guarded by lock
-    private int cancelledQueued; // guarded by lock: cancelled tasks still in the queue
+    private long sequence;              // guarded by lock
 
     /** Creates a clock that reads zero. */
     public VirtualClock() {
@@ -53,11 +63,11 @@ public final class VirtualClock implements Ticker, Scheduler {
         if (delay < 0) {
             throw new IllegalArgumentException("delay must be >= 0, was " + delay + " " + unit);
         }
+        final long nanos = unit.toNanos(delay);
         lock.lock();
         try {
-            final long deadline = saturatedAdd(now, unit.toNanos(delay));
-            final Task scheduled = new Task(task, deadline, sequence++);
-            tasks.add(scheduled);
+            final Task scheduled = new Task(task, saturatedAdd(now, nanos), sequence++);
+            add(scheduled);
             return scheduled;
         } finally {
             lock.unlock();
@@ -119,7 +129,7 @@ public final class VirtualClock implements Ticker, Scheduler {
     public int pendingTasks() {
         lock.lock();
         try {
-            return tasks.size() - cancelledQueued;
+            return size;
         } finally {
             lock.unlock();
         }
@@ -133,9 +143,7 @@ public final class VirtualClock implements Ticker, Scheduler {
     public long nextDeadline() {
         lock.lock();
         try {
-            purgeCancelledHead();
-            final Task head = tasks.peek();
-            return head == null ? Long.MAX_VALUE : head.deadline;
+            return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
         } finally {
             lock.unlock();
         }
@@ -144,41 +152,23 @@ public final class VirtualClock implements Ticker, Scheduler {
     private int advanceTo(final long target) {
         int ran = 0;
         while (true) {
-            final Task due;
+            final Runnable due;
             lock.lock();
             try {
-                purgeCancelledHead();
-                final Task head = tasks.peek();
+                final Task head = size == 0 ? null : heap[0];
                 if (head == null || head.deadline > target) {
                     now = Math.max(now, target);
                     return ran;
                 }
-                due = tasks.poll();
-                now = Math.max(now, due.deadline);
-                due.ran = true;
+                removeAt(0);
+                now = Math.max(now, head.deadline);
+                due = head.task;
+                head.task = null; // ran: the handle no longer keeps the task (and what it captured) reachable
             } finally {
                 lock.unlock();
             }
-            due.task.run();
+            due.run();
             ran++;
-        }
-    }
-
-    private void purgeCancelledHead() {
-        while (!tasks.isEmpty() && tasks.peek().cancelled) {
-            tasks.poll();
-            cancelledQueued--;
-        }
-    }
-
-    /**
-     * Drops cancelled tasks once they are the majority, so that a clock that is rarely advanced (or whose
-     * earliest task stays live) does not keep every cancelled timer: amortized O(log n) per cancel.
-     */
-    private void purgeCancelledIfMostly() {
-        if (cancelledQueued > 32 && cancelledQueued * 2 > tasks.size()) {
-            tasks.removeIf(task -> task.cancelled);
-            cancelledQueued = 0;
         }
     }
 
@@ -190,18 +180,95 @@ public final class VirtualClock implements Ticker, Scheduler {
     public List<Long> pendingDeadlines() {
         lock.lock();
         try {
-            final List<Task> sorted = new ArrayList<>(tasks);
-            sorted.sort(null);
-            final List<Long> deadlines = new ArrayList<>();
+            final Task[] sorted = Arrays.copyOf(heap, size);
+            Arrays.sort(sorted, VirtualClock::compare);
+            final List<Long> deadlines = new ArrayList<>(size);
             for (final Task task : sorted) {
-                if (!task.cancelled) {
-                    deadlines.add(task.deadline);
-                }
+                deadlines.add(task.deadline);
             }
             return deadlines;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** How many task handles the heap holds (for tests: cancelled tasks are not among them). */
+    int heapSize() {
+        lock.lock();
+        try {
+            return size;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ the 4-ary heap, guarded by lock
+
+    private void add(final Task task) {
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, task);
+    }
+
+    private void removeAt(final int i) {
+        final Task removed = heap[i];
+        removed.index = NOT_QUEUED;
+        final int last = --size;
+        final Task moved = heap[last];
+        heap[last] = null;
+        if (i != last) {
+            siftDown(i, moved);
+            if (heap[i] == moved) {
+                siftUp(i, moved);
+            }
+        }
+    }
+
+    private void siftUp(int i, final Task task) {
+        while (i > 0) {
+            final int parent = (i - 1) >>> 2;
+            final Task p = heap[parent];
+            if (compare(task, p) >= 0) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
+        }
+        heap[i] = task;
+        task.index = i;
+    }
+
+    private void siftDown(int i, final Task task) {
+        while (true) {
+            final int first = 4 * i + 1;
+            if (first >= size) {
+                break;
+            }
+            int least = first;
+            final int end = Math.min(first + 4, size);
+            for (int c = first + 1; c < end; c++) {
+                if (compare(heap[c], heap[least]) < 0) {
+                    least = c;
+                }
+            }
+            final Task c = heap[least];
+            if (compare(c, task) >= 0) {
+                break;
+            }
+            heap[i] = c;
+            c.index = i;
+            i = least;
+        }
+        heap[i] = task;
+        task.index = i;
+    }
+
+    /** Deadline order, then scheduling order: a total order, since sequence numbers are unique. */
+    private static int compare(final Task a, final Task b) {
+        final int byDeadline = Long.compare(a.deadline, b.deadline);
+        return byDeadline != 0 ? byDeadline : Long.compare(a.order, b.order);
     }
 
     private static long saturatedAdd(final long a, final long b) {
@@ -217,12 +284,12 @@ public final class VirtualClock implements Ticker, Scheduler {
         }
     }
 
-    private final class Task implements Comparable<Task>, Cancellable {
-        final Runnable task;
+    /** A scheduled task and its handle; its fields are guarded by the clock's lock. */
+    private final class Task implements Cancellable {
+        Runnable task;       // null once it ran or was cancelled
         final long deadline;
         final long order;
-        boolean cancelled; // guarded by lock
-        boolean ran;       // guarded by lock
+        int index = NOT_QUEUED;
 
         Task(final Runnable task, final long deadline, final long order) {
             this.task = task;
@@ -234,20 +301,13 @@ public final class VirtualClock implements Ticker, Scheduler {
         public void cancel() {
             lock.lock();
             try {
-                if (!ran && !cancelled) {
-                    cancelled = true;
-                    cancelledQueued++;
-                    purgeCancelledIfMostly();
+                if (index != NOT_QUEUED) {
+                    removeAt(index);
+                    task = null;
                 }
             } finally {
                 lock.unlock();
             }
-        }
-
-        @Override
-        public int compareTo(final Task other) {
-            final int byDeadline = Long.compare(deadline, other.deadline);
-            return byDeadline != 0 ? byDeadline : Long.compare(order, other.order);
         }
     }
 }

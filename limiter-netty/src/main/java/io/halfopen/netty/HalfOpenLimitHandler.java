@@ -71,17 +71,18 @@ import java.util.function.Predicate;
  * <h2>One connect's life</h2>
  * The caller's promise is never handed to the transport. The handler asks the limiter for a slot
  * ({@link HalfOpenLimiter#newAttempt}); once granted, it issues the real {@code ctx.connect} with a promise of
- * its own, on {@code ctx.executor()}: at once if the slot was free when the connect arrived, otherwise after a
- * hop with {@code execute}, since a slot is granted on whichever thread freed it. It reports the real outcome
+ * its own, on the channel's event loop: at once if the slot was free when the connect arrived there, otherwise
+ * after a hop with {@code execute}, since a slot is granted on whichever thread freed it. It reports the real outcome
  * to the limiter, then completes the caller's promise with it, so that when the caller sees its connect
  * complete the limiter has already counted it (but for a NIO connect cut short by its loop's shutdown, below):
  * <table>
  *   <caption>outcomes</caption>
  *   <tr><th>real connect</th><th>limiter report</th><th>caller's promise</th></tr>
  *   <tr><td>success</td><td>{@code established()}</td><td>success</td></tr>
- *   <tr><td>a {@code ConnectException} (the transports throw it for {@code ECONNREFUSED}, whatever the
- *       locale's text of its message), but Netty's connect timeout</td><td>{@code refused()}</td>
- *       <td>that failure</td></tr>
+ *   <tr><td>a {@code ConnectException} for {@code ECONNREFUSED} (an RST), whatever the locale's text of its
+ *       message: on NIO any {@code ConnectException} but Netty's connect timeout, on the native transports one
+ *       whose errno is {@code ECONNREFUSED} (they throw it for local errors such as {@code EADDRNOTAVAIL} too,
+ *       which are failures)</td><td>{@code refused()}</td><td>that failure</td></tr>
  *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
  *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
  *       <td>that failure</td></tr>
@@ -98,7 +99,10 @@ import java.util.function.Predicate;
  * closed (the handler closes it if the transport has not, as Netty's transports already do after a failed
  * connect), so the kernel never sees more half-open sockets than the limit. On NIO, whose JDK channel closes
  * its socket only when the selector next runs, the handler waits for the event loop's next pass as well, or,
- * if the loop is shutting down, for its termination (the loop's selector is closed by then).
+ * if the loop is shutting down, for its termination (the loop's selector is closed by then). On the native
+ * transports the handler shuts the socket down ({@code shutdown(2)}, which disconnects a socket in SYN_SENT at
+ * once) on the channel's event loop before closing it: io_uring's close only queues the kernel's close, and its
+ * close future completes before the socket has left SYN_SENT.
  *
  * <h2>Cancellation, closing, shutdown, queue limits</h2>
  * <ul>
@@ -106,12 +110,12 @@ import java.util.function.Predicate;
  *       connect is ever issued. While half-open: the channel is closed, and the slot freed once it is.</li>
  *   <li>The channel is closed while the connect waits: the attempt leaves the queue and the promise fails with
  *       a {@link java.nio.channels.ClosedChannelException}.</li>
- *   <li>{@code ctx.executor()} terminates while the connect waits: the promise fails at termination, not when a
+ *   <li>The channel's event loop terminates while the connect waits: the promise fails at termination, not when a
  *       slot would have been granted. A slot granted to a connect whose executor no longer accepts tasks is
  *       given back at once and the promise fails with the {@link java.util.concurrent.RejectedExecutionException}.
- *       So does a connect that reaches the handler, or is granted its slot, once {@code ctx.executor()} is
+ *       So does a connect that reaches the handler, or is granted its slot, once the channel's event loop is
  *       shutting down: it is never issued, as the loop may never close a socket connected that late.</li>
- *   <li>{@code ctx.executor()} shuts down while the connect is half-open: the loop closes the channel (Netty
+ *   <li>The channel's event loop shuts down while the connect is half-open: the loop closes the channel (Netty
  *       does when a loop starts shutting down), the promise fails with the transport's failure, and the slot
  *       is freed once the socket is closed: on NIO, whose loop closes the socket with its selector, only at
  *       the loop's termination, so there the promise fails first, on the loop, while Netty can still run its
@@ -142,8 +146,10 @@ import java.util.function.Predicate;
  * profiles) bounds the wait: a connect's worst case is then that queue timeout, or forever, plus the handshake's
  * deadline.
  *
- * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake, counted from the grant;
- * whichever of it and the transport's timeout fires first ends the attempt as timed out.
+ * <p>The limiter's half-open timeout (XP: 21 s) is a second bound on the handshake; whichever of it and the
+ * transport's timeout fires first ends the attempt as timed out. On real time it counts from the SYN (the
+ * transport's connect on the channel's event loop), so a grant that a stalled or busy loop runs late keeps its
+ * whole half-open time; with a configured clock or scheduler it counts from the grant.
  *
  * <p>A client with a request timeout of its own (AsyncHttpClient's {@code requestTimeout}, Reactor Netty's
  * {@code responseTimeout}, an HTTP client's call timeout) should give each connect a
@@ -158,7 +164,12 @@ import java.util.function.Predicate;
  * wakes no shared timer thread; with a configured clock or scheduler the timer follows that instead.
  *
  * <h2>Threads</h2>
- * Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about
+ * The handler may be added with an executor group of its own ({@code pipeline.addFirst(group, "limit", handler)}):
+ * its {@code connect} then runs on that group's executor, but everything else about the connect follows the
+ * channel's event loop: the real connect is issued there (so the transport arms what the queue left of the
+ * connect timeout), its shutdown and termination end the connect, and the half-open timer runs on it.
+ *
+ * <p>Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about
  * one connect lives in one per-connect object.
  */
 @Sharable

@@ -14,8 +14,9 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.nio.AbstractNioChannel;
+import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.io.IOException;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Phases</h2>
  * {@code phase} only moves forward, by CAS, so that exactly one thread decides each step:
  * <pre>
- *   QUEUED ──granted()──▶ GRANTED ──connectNow() on ctx.executor()──▶ CONNECTING ──real outcome (or the
+ *   QUEUED ──granted()──▶ GRANTED ──connectNow() on the loop──▶ CONNECTING ──real outcome (or the
  *     │                     │                                            loop's termination), socket out of
  *     │                     │                                            SYN_SENT──▶ ENDED
  *     └─────────────────────┴──cancel / close / termination / loop shutting down / rejected hop /
@@ -50,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * </pre>
  * Leaving {@code QUEUED} or {@code GRANTED} for {@code ENDED} never issues a connect: the attempt is
  * cancelled, which frees a slot it may hold (no socket ever used it). So does a grant that reaches
- * {@code connectNow()} once {@code ctx.executor()} is shutting down: the connect is not issued. Leaving
- * {@code CONNECTING} happens only once the socket is out of SYN_SENT: on {@code ctx.executor()} after the real
+ * {@code connectNow()} once the channel's event loop is shutting down: the connect is not issued. Leaving
+ * {@code CONNECTING} happens only once the socket is out of SYN_SENT: on the channel's event loop after the real
  * promise completed and, on failure, the channel closed; or on the thread that notifies the termination of
- * {@code ctx.executor()}: for a NIO channel closed while its loop shut down, once the loop's selector is closed
+ * the channel's event loop: for a NIO channel closed while its loop shut down, once the loop's selector is closed
  * (see {@link #afterSocketClosed}), and for a connect still {@code CONNECTING} when the loop terminated, after
  * closing the socket itself (see {@link #loopTerminatedWhileConnecting()}). The limiter is told first and the
  * caller's promise completed after, except for that NIO channel, whose caller hears first, on the loop, so that
@@ -62,9 +63,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * {@code granted}, {@code failed} and {@code abort} run on any thread; the promise listeners on the channel's
  * event loop; the termination listener, watched from {@code start} until {@code ENDED}, on whatever thread
- * notifies the termination future (Netty's {@code GlobalEventExecutor}), when no task of {@code ctx.executor()}
+ * notifies the termination future (Netty's {@code GlobalEventExecutor}), when no task of the channel's event loop
  * will ever run again. Fields read across threads are volatile or final; {@code realPromise} is written only
- * on {@code ctx.executor()}, and read on its termination thread after the termination, which happens after
+ * on the channel's event loop, and read on its termination thread after the termination, which happens after
  * every task of the executor.
  */
 final class LimitedConnect implements AttemptListener, FutureListener<Object> {
@@ -80,6 +81,15 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private static final int ENDED = 3;
 
     private final ChannelHandlerContext ctx;
+    /**
+     * The channel's event loop, which the connect follows throughout: the real connect is issued on it (so that the
+     * transport arms the budget's remainder there, before the channel's own timeout is restored), its shutdown and
+     * termination end the connect, its timers run the half-open timeout. Not {@code ctx.executor()}, which is
+     * another executor when the handler was added with an {@code EventExecutorGroup} of its own.
+     */
+    private final EventLoop loop;
+    /** The half-open timer on real time: asked for at the grant, started at the SYN. */
+    private final SynStartedTimer halfOpenTimer;
     private final InetSocketAddress remote;
     private final SocketAddress local;
     private final ChannelPromise promise;
@@ -93,10 +103,12 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private volatile ConnectTimeoutException halfOpenTimeout;
     private volatile boolean cancelledByCaller;
     private volatile boolean closeRequested; // a benign race: at worst two close() calls, which Netty allows
-    private volatile ChannelPromise realPromise; // written on ctx.executor() only
+    private volatile ChannelPromise realPromise; // written on the channel's event loop only
     /** The whole connect's budget (queue wait plus handshake) in ms, or 0 if the queue is not charged to it. */
     private final int budgetMillis;
     private final long startNanos = System.nanoTime();
+    /** Whether the limiter runs on the system's clock and scheduler; written in {@code start}, before the grant. */
+    private volatile boolean limiterOnRealTime = true;
     /** Whether the transport was given less than the whole budget (the queue took the rest); written before the
      * real connect is issued, read when it fails. */
     private volatile boolean shortened;
@@ -104,19 +116,23 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     LimitedConnect(final ChannelHandlerContext ctx, final InetSocketAddress remote, final SocketAddress local,
             final ChannelPromise promise, final int budgetMillis) {
         this.ctx = ctx;
+        this.loop = ctx.channel().eventLoop();
+        this.halfOpenTimer = new SynStartedTimer(loop);
         this.remote = remote;
         this.local = local;
         this.promise = promise;
         this.budgetMillis = budgetMillis;
     }
 
-    /** Asks for a slot; runs on {@code ctx.executor()}, inside the handler's {@code connect}. */
+    /** Asks for a slot; runs on {@code ctx.executor()} (the channel's loop, or the handler's own executor), inside
+     * the handler's {@code connect}. */
     void start(final HalfOpenLimiter limiter) {
-        if (ctx.executor().isShuttingDown()) {
+        if (loop.isShuttingDown()) {
             promise.tryFailure(shuttingDown());
             return;
         }
         promise.addListener(this); // the caller may cancel
+        limiterOnRealTime = limiter.usesSystemScheduler();
         final ConnectAttempt started;
         starting = true;
         try {
@@ -148,20 +164,26 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /**
      * Where this connect's half-open timer goes when the limiter runs on real time: on the channel's own event
      * loop, so that arming and cancelling it wakes no other thread (on the shared timer thread, nearly every
-     * connect woke it), and the abort runs on the loop that closes the channel. If the loop no longer takes
-     * tasks, the timer goes to the shared timer thread instead. A loop that terminates drops its timers; the
-     * termination watch ends the connect then.
+     * connect woke it), and the abort runs on the loop that closes the channel; and started only when the SYN is
+     * sent ({@link SynStartedTimer}), so that a grant the loop runs late (a stalled or busy loop) keeps its whole
+     * half-open time. If the loop no longer takes tasks, the timer goes to the shared timer thread instead. A loop
+     * that terminates drops its timers; the termination watch ends the connect then.
      */
     private Scheduler loopTimers() {
-        final EventExecutor loop = ctx.executor();
-        return (task, delay, unit) -> {
-            try {
-                final Future<?> timer = loop.schedule(task, delay, unit);
-                return () -> timer.cancel(false);
-            } catch (final RejectedExecutionException stopped) {
-                return Scheduler.system().schedule(task, delay, unit);
-            }
-        };
+        return halfOpenTimer;
+    }
+
+    /**
+     * How much of the budget the connect has spent before its SYN: on real time, the real time since the handler
+     * took it (the queue wait and the hop to the loop); on a limiter with a clock or scheduler of its own (a
+     * {@code VirtualClock}), the queue wait on that limiter's clock, which is what passed for the connect there.
+     */
+    private long spentMillis() {
+        final ConnectAttempt granted = attempt;
+        if (limiterOnRealTime || granted == null) {
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        }
+        return granted.queueWait().toMillis();
     }
 
     // ------------------------------------------------------------------ the limiter's callbacks
@@ -173,13 +195,12 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             granted.cancel(); // given up meanwhile: give the slot back
             return;
         }
-        final EventExecutor executor = ctx.executor();
-        if (starting && executor.inEventLoop()) {
+        if (starting && loop.inEventLoop()) {
             connectNow(); // a free slot, inside newAttempt: no hop needed
             return;
         }
         try {
-            executor.execute(this::connectNow);
+            loop.execute(this::connectNow);
         } catch (final RejectedExecutionException e) {
             LOG.debug("A half-open slot for {} was granted after its executor stopped; giving it back", remote);
             giveUp(e);
@@ -213,7 +234,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     // ------------------------------------------------------------------ the real connect
 
     private void connectNow() {
-        if (ctx.executor().isShuttingDown()) {
+        if (loop.isShuttingDown()) {
             // Netty closes a loop's channels once, when the loop starts shutting down (Netty 4.2, given
             // shutdownGracefully(0, 0) while the loop runs tasks, not even once): a SYN sent now may never be
             // closed by the transport. Give the slot back instead; no socket used it.
@@ -227,8 +248,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             }
             return;
         }
-        final long leftMillis = budgetMillis <= 0 ? 0
-                : budgetMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        final long leftMillis = budgetMillis <= 0 ? 0 : budgetMillis - spentMillis();
         if (budgetMillis > 0 && leftMillis < 1) { // granted as, or after, the caller's connect timeout ran out
             if (giveUp(budgetSpent())) {
                 ctx.channel().close();
@@ -239,11 +259,12 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             return;
         }
         ctx.channel().closeFuture().removeListener(this); // from now on a close fails the real connect
-        final ChannelPromise real = ctx.newPromise();
+        final ChannelPromise real = ctx.channel().newPromise(); // its listeners run on the channel's loop
         realPromise = real;
         real.addListener(this);
         if (budgetMillis <= 0) {
             ctx.connect(remote, local, real);
+            halfOpenTimer.start(); // the transport sent the SYN inside connect: the half-open time starts now
             return;
         }
         // The transport arms CONNECT_TIMEOUT_MILLIS inside connect(): give it what the queue left of the budget,
@@ -257,6 +278,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } finally {
             config.setConnectTimeoutMillis(budgetMillis);
         }
+        halfOpenTimer.start();
     }
 
     private void realConnectDone(final ChannelFuture real) {
@@ -351,7 +373,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 ended.aborted();
             }
             promise.tryFailure(cause);
-        } else if (isRefused(cause)) {
+        } else if (isRefused(cause, ctx.channel())) {
             ended.refused();
             promise.tryFailure(cause);
         } else {
@@ -372,30 +394,110 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 : real.isCancelled() ? new CancellationException("the real connect was cancelled") : real.cause();
     }
 
+    /**
+     * Closes the channel of a connect that failed or is being aborted, disconnecting its socket first, on the
+     * channel's event loop, so that the socket has left SYN_SENT when the channel's close future completes (see
+     * {@link #disconnectNow}).
+     */
     private void closeChannel() {
-        if (!closeRequested) {
-            closeRequested = true;
-            ctx.channel().close();
+        if (closeRequested) {
+            return;
+        }
+        closeRequested = true;
+        final Channel channel = ctx.channel();
+        final EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            disconnectNow(channel);
+            channel.close();
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                disconnectNow(channel);
+                channel.close();
+            });
+        } catch (final RejectedExecutionException stopped) {
+            channel.close(); // the loop is gone: the termination watch closes the socket
         }
     }
 
     /**
-     * Whether the transport's failure is a refusal, by type, never by message (the message is the C library's
-     * {@code strerror} text, translated under a non-English locale). JDK NIO and Netty's native transports
-     * throw a {@link ConnectException} (Netty annotates it with the address, still a {@code ConnectException})
-     * for {@code ECONNREFUSED}, and also for {@code ETIMEDOUT}, which a connect bounded by the half-open timeout
-     * meets only if the kernel's own SYN retries (about 127 s) give up first; unreachable networks and hosts are
-     * {@link java.net.NoRouteToHostException}s or other {@code SocketException}s. Netty's own connect timeout,
-     * also a {@code ConnectException}, is told apart before this is asked.
+     * Takes a native channel's socket out of SYN_SENT now, on its event loop, before the transport closes it:
+     * {@code shutdown(2)} of a socket in SYN_SENT disconnects it at once (the kernel's {@code inet_shutdown} calls
+     * {@code tcp_disconnect}: SYN_SENT to CLOSE), whatever the transport's close does after. Needed for io_uring,
+     * whose {@code doClose()} only queues an {@code IORING_OP_CLOSE} (behind an async cancel of the connect) and
+     * whose close future completes when that is queued, not when the kernel has closed the socket: freeing the
+     * slot then let a new SYN go while the old socket was still in SYN_SENT (traced: 4 at a limit of 3). Harmless
+     * on Epoll and KQueue, which close the descriptor inside {@code doClose()}; NIO channels are not
+     * {@link UnixChannel}s (their socket closes with the selector, see {@link #afterSocketClosed}).
      */
-    static boolean isRefused(final Throwable cause) {
-        return cause instanceof ConnectException;
+    private static void disconnectNow(final Channel channel) {
+        if (UNIX_CHANNELS) {
+            UnixSockets.disconnect(channel);
+        }
     }
+
+    /**
+     * Whether the transport's failure is a refusal, by type and errno, never by the message's words (the C
+     * library's {@code strerror} text, translated under a non-English locale). JDK NIO throws a
+     * {@link ConnectException} only for {@code ECONNREFUSED} (and {@code ETIMEDOUT}, which a connect bounded by the
+     * half-open timeout meets only if the kernel's own SYN retries, about 127 s, give up first); a local error such
+     * as {@code EADDRNOTAVAIL} (no local port left) is a {@link java.net.BindException}, unreachable networks and
+     * hosts {@link java.net.NoRouteToHostException}s. Netty's native transports (Epoll, io_uring) throw a
+     * {@code ConnectException} for every errno but the unreachable ones: for them it is a refusal only if its errno
+     * is {@code ECONNREFUSED} (see {@link #nativeErrno}). Netty's own connect timeout, also a
+     * {@code ConnectException}, is told apart before this is asked.
+     *
+     * @param cause   what the real connect failed with
+     * @param channel the channel that connected
+     * @return whether the peer refused the connect
+     */
+    static boolean isRefused(final Throwable cause, final Channel channel) {
+        if (!(cause instanceof ConnectException)) {
+            return false;
+        }
+        if (!(UNIX_CHANNELS && channel instanceof UnixChannel)) {
+            return true;
+        }
+        final Integer errno = nativeErrno(cause);
+        return errno == null || UnixSockets.isConnectionRefused(errno);
+    }
+
+    /**
+     * The (negative) errno of a native transport's connect failure, or {@code null} if it carries none. Netty keeps
+     * it in a package-private exception; its message starts, in every locale, with
+     * {@code "<call>(..) failed with error(<errno>)"} (Netty's own words and the errno's number, before the
+     * {@code strerror} text), and an annotated copy keeps that message and has the original as its cause.
+     */
+    static Integer nativeErrno(final Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            final String message = t.getMessage();
+            if (message == null) {
+                continue;
+            }
+            final int at = message.indexOf(NATIVE_ERRNO);
+            if (at < 0) {
+                continue;
+            }
+            final int from = at + NATIVE_ERRNO.length();
+            final int to = message.indexOf(')', from);
+            if (to > from) {
+                try {
+                    return Integer.valueOf(message.substring(from, to));
+                } catch (final NumberFormatException notAnErrno) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static final String NATIVE_ERRNO = "(..) failed with error(";
 
     // ------------------------------------------------------------------ the loop terminated while connecting
 
     /**
-     * {@code ctx.executor()} terminated while the connect was {@code CONNECTING}: the transport will never
+     * The channel's event loop terminated while the connect was {@code CONNECTING}: the transport will never
      * complete the real promise nor close the channel, so this closes the socket, then reports.
      *
      * <p>Why it happens: a loop closes its channels when it starts shutting down (Netty 4.1's
@@ -448,6 +550,22 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /** Touches the unix-common classes only when {@link #UNIX_CHANNELS} says they are there. */
     private static final class UnixSockets {
 
+        /** Whether a native (negative) errno is {@code ECONNREFUSED}. */
+        static boolean isConnectionRefused(final int errno) {
+            return errno == Errors.ERROR_ECONNREFUSED_NEGATIVE;
+        }
+
+        /** Shuts down a native channel's socket if it is still open; errors (ENOTCONN: already closed) ignored. */
+        static void disconnect(final Channel channel) {
+            if (channel instanceof UnixChannel unix && unix.fd() instanceof Socket socket && socket.isOpen()) {
+                try {
+                    socket.shutdown();
+                } catch (final IOException | RuntimeException notConnected) {
+                    LOG.trace("shutdown of {} before its close: {}", channel, notConnected.toString());
+                }
+            }
+        }
+
         static boolean close(final Channel channel) throws IOException {
             if (channel instanceof UnixChannel unix) {
                 unix.fd().close();
@@ -477,7 +595,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private void watch() {
         ctx.channel().closeFuture().addListener(this);
         try {
-            final Future<?> terminated = ctx.executor().terminationFuture();
+            final Future<?> terminated = loop.terminationFuture();
             termination = terminated;
             terminated.addListener(this);
         } catch (final UnsupportedOperationException embedded) {

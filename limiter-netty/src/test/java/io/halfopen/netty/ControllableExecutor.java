@@ -1,5 +1,10 @@
 package io.halfopen.netty;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.AbstractEventExecutor;
 import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.Future;
@@ -11,14 +16,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An executor for a handler's context that the test drives by hand: tasks queue until {@link #runPending()}.
+ * An event loop for a channel ({@link LoopControlledChannel}) that the test drives by hand: tasks queue until {@link #runPending()}.
  * After {@link #beginShutdown()} it is shutting down but still takes tasks, as a loop does until its quiet
  * period ends; after {@link #stopAccepting()} {@code execute} throws {@link RejectedExecutionException} while the
  * termination future stays incomplete, which is the window between a loop's shutdown and its termination;
  * {@link #terminate()} completes the termination future, whose listeners run on {@code GlobalEventExecutor}'s
  * thread, as they do for Netty's loops. Single-threaded use only, like {@code EmbeddedEventLoop}.
  */
-final class ControllableExecutor extends AbstractEventExecutor {
+final class ControllableExecutor extends AbstractEventExecutor implements EventLoop {
 
     private final Queue<Runnable> tasks = new ArrayDeque<>();
     private final Promise<Void> termination = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
@@ -56,6 +61,33 @@ final class ControllableExecutor extends AbstractEventExecutor {
             throw new RejectedExecutionException("test executor stopped accepting tasks");
         }
         tasks.add(task);
+    }
+
+    @Override
+    public EventLoopGroup parent() {
+        return this;
+    }
+
+    @Override
+    public EventLoop next() {
+        return this;
+    }
+
+    /** Channels are registered with their embedded loop; this one only stands in for it. */
+    @Override
+    public ChannelFuture register(final Channel channel) {
+        throw new UnsupportedOperationException("a stand-in loop: channels are not registered with it");
+    }
+
+    @Override
+    public ChannelFuture register(final ChannelPromise promise) {
+        throw new UnsupportedOperationException("a stand-in loop: channels are not registered with it");
+    }
+
+    @Override
+    @Deprecated
+    public ChannelFuture register(final Channel channel, final ChannelPromise promise) {
+        throw new UnsupportedOperationException("a stand-in loop: channels are not registered with it");
     }
 
     @Override

@@ -341,18 +341,7 @@ abstract class EventLoopShutdownTest {
 
     /** Makes the group's only loop run a task until the returned latch is released. */
     private static CountDownLatch holdTheLoop(final EventLoopGroup group) throws InterruptedException {
-        final CountDownLatch running = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-        group.execute(() -> {
-            running.countDown();
-            try {
-                release.await();
-            } catch (final InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertTrue(running.await(10, TimeUnit.SECONDS), "the loop never ran the task");
-        return release;
+        return LoopHold.hold(group.next());
     }
 
     private static String describe(final Channel channel) {

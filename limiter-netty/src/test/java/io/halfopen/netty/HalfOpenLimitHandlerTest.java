@@ -83,11 +83,11 @@ class HalfOpenLimitHandlerTest {
         channels.forEach(channel -> channel.finishAndReleaseAll());
     }
 
-    /** A channel whose limit handler runs on {@code executor}, with {@code transport} nearer the head. */
-    private EmbeddedChannel channelOn(final ControllableExecutor executor, final ConnectCapture transport) {
-        final EmbeddedChannel channel = new EmbeddedChannel(transport);
+    /** A channel whose event loop is {@code loop}, with {@code transport} nearer the head than the limit handler. */
+    private EmbeddedChannel channelOn(final ControllableExecutor loop, final ConnectCapture transport) {
+        final EmbeddedChannel channel = new LoopControlledChannel(loop, transport);
         channels.add(channel);
-        channel.pipeline().addLast(executor, "limit", handler);
+        channel.pipeline().addLast("limit", handler);
         return channel;
     }
 
@@ -501,10 +501,8 @@ class HalfOpenLimitHandlerTest {
             handler = new HalfOpenLimitHandler(limiter, HalfOpenLimitHandler.ALL_CHANNELS);
             final ControllableExecutor executor = new ControllableExecutor();
             final ConnectCapture transport = new ConnectCapture();
-            final EmbeddedChannel channel = new EmbeddedChannel(transport);
+            final EmbeddedChannel channel = channelOn(executor, transport);
             watched.set(channel);
-            channels.add(channel);
-            channel.pipeline().addLast(executor, "limit", handler);
             final ChannelFuture connect = channel.connect(PEER);
             executor.runPending();
             assertEquals(1, transport.connects.size());

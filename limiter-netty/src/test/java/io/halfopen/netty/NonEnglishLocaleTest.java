@@ -37,6 +37,7 @@ class NonEnglishLocaleTest {
     void aRefusedConnectIsReportedRefusedUnderAGermanLocaleOnEveryTransport(@TempDir final Path dir)
             throws Exception {
         TestTransport.EPOLL.require();
+        TestTransport.IO_URING.require();
         final ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classPath(),
                 Child.class.getName()).redirectErrorStream(true);

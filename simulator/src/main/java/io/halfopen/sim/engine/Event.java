@@ -45,7 +45,7 @@ public abstract class Event implements Cancellable {
      * @return {@code true} while scheduled
      */
     public final boolean isScheduled() {
-        return where != NOWHERE;
+        return where != NOWHERE && !(this instanceof TaskEvent timer && timer.cancelled);
     }
 
     /**

@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
  * A timing wheel of {@value #SLOTS} slots of 2^{@value #SLOT_BITS} ns (about 1 ms; 69 s in all) with an
  * unordered, intrusive list per slot, a binary heap for the slot being fired, and a second heap for events
  * beyond the wheel, which move onto it as it turns. Scheduling and cancelling an event on the wheel are O(1);
- * firing costs O(log k) for the k events of its slot. A cancelled timer (the limiter cancels one per attempt)
- * leaves at once. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
+ * firing costs O(log k) for the k events of its slot. A cancelled timer (the limiter cancels one per attempt,
+ * most often in the very slot being fired, where its owner's answer came at the same instant) is only marked
+ * and let go of its task if it is on the wheel or in the firing heap, and dropped unfired when its slot comes:
+ * cheaper than unlinking it or sifting the heap, and it never fires, so the order of the events that do fire,
+ * and their count, are the same. Beyond the wheel a cancelled timer leaves its heap at once. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
  * every event was the first design; with a million pending events its cache misses made it the largest cost
  * of a worm simulation.)
  *
@@ -48,6 +51,7 @@ public final class EventLoop implements Ticker, Scheduler {
     private final EventHeap beyond = new EventHeap(Event.BEYOND);
     private long currentSlot;
     private int onWheel;
+    private int lazilyCancelled;
     private long now;
     private long sequence;
     private long fired;
@@ -118,14 +122,21 @@ public final class EventLoop implements Ticker, Scheduler {
         checkThread();
         stopped = false;
         while (!stopped) {
-            if (firing.isEmpty() && !turnTo(endTime)) {
-                break;
+            if (firing.isEmpty()) {
+                if (!turnTo(endTime)) {
+                    break;
+                }
+                continue; // the slot may have held only cancelled timers
             }
             final Event next = firing.peek();
             if (next.time > endTime) {
                 break;
             }
             firing.poll();
+            if (next instanceof TaskEvent timer && timer.cancelled) {
+                lazilyCancelled--;
+                continue;
+            }
             now = next.time;
             fired++;
             next.fire();
@@ -147,7 +158,7 @@ public final class EventLoop implements Ticker, Scheduler {
      * @return the number of pending events
      */
     public int pending() {
-        return firing.size() + onWheel + beyond.size();
+        return firing.size() + onWheel + beyond.size() - lazilyCancelled;
     }
 
     /**
@@ -185,6 +196,13 @@ public final class EventLoop implements Ticker, Scheduler {
 
     void remove(final Event event) {
         checkThread();
+        if (event instanceof TaskEvent timer && event.where != Event.BEYOND) {
+            if (!timer.cancelled) {
+                timer.markCancelled();
+                lazilyCancelled++;
+            }
+            return;
+        }
         switch (event.where) {
             case Event.FIRING -> firing.remove(event);
             case Event.BEYOND -> beyond.remove(event);
@@ -224,7 +242,12 @@ public final class EventLoop implements Ticker, Scheduler {
             e.next = null;
             e.prev = null;
             onWheel--;
-            firing.add(e);
+            if (e instanceof TaskEvent timer && timer.cancelled) {
+                e.where = Event.NOWHERE;
+                lazilyCancelled--;
+            } else {
+                firing.add(e);
+            }
             e = after;
         }
         return true;

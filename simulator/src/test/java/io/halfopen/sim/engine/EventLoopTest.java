@@ -170,6 +170,44 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("a timer cancelled by an event of its own instant never fires, does not count as fired or "
+                + "pending, and the clock never stops at a cancelled timer's instant")
+        void aTimerCancelledInItsOwnSlotNeverFires() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final long at = 21_000_000_000L;
+            final List<Cancellable> timers = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                final String name = "timer" + i;
+                timers.add(loop.schedule(() -> log.add(name), at, TimeUnit.NANOSECONDS));
+            }
+            // the stack's give-up at the same instant fires first (world band) and cancels timers 0, 2 and 4
+            loop.at(new Event() {
+                @Override
+                protected void fire() {
+                    log.add("give-up@" + loop.nanoTime());
+                    timers.get(0).cancel();
+                    timers.get(2).cancel();
+                    timers.get(4).cancel();
+                    timers.get(4).cancel();
+                    assertEquals(3, loop.pending(), "timers 1 and 3 and late wait");
+                }
+            }, at);
+            // a slot that holds nothing but cancelled timers, then a real event later
+            final Cancellable lone = loop.schedule(() -> log.add("lone"), 40, TimeUnit.SECONDS);
+            lone.cancel();
+            loop.at(new Named("late", log, loop), 50_000_000_000L);
+            // a cancelled timer as the very last thing scheduled: the clock stays at the last event that fired
+            loop.schedule(() -> log.add("last"), 60, TimeUnit.SECONDS).cancel();
+            assertEquals(7, loop.pending(), "five timers, the give-up, late");
+            assertFalse(loop.runUntil(Long.MAX_VALUE));
+            assertEquals(List.of("give-up@" + at, "timer1", "timer3", "late@50000000000"), log);
+            assertEquals(4, loop.fired());
+            assertEquals(0, loop.pending());
+            assertEquals(50_000_000_000L, loop.nanoTime());
+        }
+
+        @Test
         @DisplayName("an event that fired can be scheduled again; one still scheduled cannot")
         void anEventIsReusableOnceFired() {
             final EventLoop loop = new EventLoop();

@@ -82,7 +82,13 @@ import java.util.function.Predicate;
  *   <tr><td>a {@code ConnectException} for {@code ECONNREFUSED} (an RST), whatever the locale's text of its
  *       message: on NIO any {@code ConnectException} but Netty's connect timeout, on the native transports one
  *       whose errno is {@code ECONNREFUSED} (they throw it for local errors such as {@code EADDRNOTAVAIL} too,
- *       which are failures)</td><td>{@code refused()}</td><td>that failure</td></tr>
+ *       which are failures). On NIO this includes the kernel's {@code ETIMEDOUT} (its SYN retries ran out), which
+ *       the JDK throws as a {@code ConnectException} too, indistinguishable by type: see the next row</td>
+ *       <td>{@code refused()}</td><td>that failure</td></tr>
+ *   <tr><td>on the native transports, a {@code ConnectException} whose errno is {@code ETIMEDOUT}: the kernel's
+ *       SYN retries ({@code net.ipv4.tcp_syn_retries}, or the socket's {@code TCP_SYNCNT}) ran out before the
+ *       half-open timeout; the peer never answered</td><td>{@code aborted()}: counted {@code timedOut}, as the
+ *       half-open timeout</td><td>that failure</td></tr>
  *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
  *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
  *       <td>that failure</td></tr>
@@ -168,6 +174,13 @@ import java.util.function.Predicate;
  * its {@code connect} then runs on that group's executor, but everything else about the connect follows the
  * channel's event loop: the real connect is issued there (so the transport arms what the queue left of the
  * connect timeout), its shutdown and termination end the connect, and the half-open timer runs on it.
+ *
+ * <p>It must be the outbound handler nearest the head, or have only handlers on the channel's event loop
+ * between itself and the head: it counts on the real connect reaching the transport inside its own
+ * {@code ctx.connect}, on the channel's loop. A handler with an {@code EventExecutorGroup} of its own between
+ * this one and the head defers the connect to another thread: the transport then arms the channel's whole
+ * {@code CONNECT_TIMEOUT_MILLIS} (the handler has restored it by then) instead of what the queue left of it, and
+ * the half-open timer starts before the SYN is sent, at the hand-off, not at the SYN.
  *
  * <p>Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about
  * one connect lives in one per-connect object.

@@ -8,10 +8,14 @@ import io.halfopen.limiter.HalfOpenLimiter;
 import io.halfopen.limiter.LimiterStats;
 import io.halfopen.testkit.LoopbackPeers;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
+import io.netty.channel.unix.UnixChannel;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +49,18 @@ class KernelSynTimeoutTest {
         peers.close();
     }
 
+    /**
+     * Sets the socket's {@code TCP_SYNCNT} to 1 on its descriptor: the incubator's io_uring channel (Netty 4.1)
+     * ignores {@code IntegerUnixChannelOption} ("Unknown channel option"), so the option is not set through the
+     * bootstrap.
+     */
+    private static void oneSynRetry(final Channel channel) throws Exception {
+        final FileDescriptor fd = ((UnixChannel) channel).fd();
+        assertInstanceOf(Socket.class, fd, "the native channel's descriptor is not a socket").setIntOpt(IPPROTO_TCP,
+                TCP_SYNCNT, 1);
+        assertEquals(1, ((Socket) fd).getIntOpt(IPPROTO_TCP, TCP_SYNCNT), "TCP_SYNCNT was not set");
+    }
+
     @ParameterizedTest
     @EnumSource(value = TestTransport.class, names = {"EPOLL", "IO_URING"})
     void aSynTheKernelGivesUpOnIsCountedAsAHalfOpenTimeout(final TestTransport transport) throws Exception {
@@ -54,8 +70,13 @@ class KernelSynTimeoutTest {
         group = transport.newGroup(1);
         final ChannelFuture connect = new Bootstrap().group(group).channel(transport.channelClass())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
-                .option(new IntegerUnixChannelOption("TCP_SYNCNT", IPPROTO_TCP, TCP_SYNCNT), 1)
-                .handler(new HalfOpenLimitHandler(limiter)).connect(peers.dropping());
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel channel) throws Exception {
+                        oneSynRetry(channel);
+                        channel.pipeline().addFirst(new HalfOpenLimitHandler(limiter));
+                    }
+                }).connect(peers.dropping());
         assertTrue(connect.await(15, TimeUnit.SECONDS), "the kernel's ETIMEDOUT did not end the connect in 15 s");
         // the caller sees the transport's own failure (the kernel's ETIMEDOUT), not the limiter's timeout
         assertInstanceOf(ConnectException.class, connect.cause());

@@ -34,6 +34,9 @@ import org.openjdk.jmh.infra.Control;
  *       continuation without parking.</li>
  *   <li>JUC fair and non-fair: waiters are parked threads.</li>
  * </ul>
+ * The JUC rows here are not the same demand (a parked thread waits for one permit at a time, so two threads are
+ * two waiters for {@code limit} permits and at limits above 1 never park): the like-for-like JUC rows, with
+ * {@code 2 × limit} parked threads, are {@link SaturatedHandoffJucBenchmark}.
  * Compare within the same {@code limit} and {@code holdTokens}. Fair JUC at hold 0 is bimodal from one
  * iteration to the next: read its per-iteration median (report.py prints it), not its mean. Stretch target
  * (anchors.md): ours at least 10× fair JUC's median, strictly FIFO. The tear-down checks that every permit
@@ -51,7 +54,7 @@ public class SaturatedHandoffBenchmark {
     @Param
     HandoffType type;
 
-    @Param({"1", "4"})
+    @Param({"1", "4", "10"})
     int limit;
 
     @Param({"0", "100"})

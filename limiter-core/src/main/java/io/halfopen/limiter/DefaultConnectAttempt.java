@@ -5,6 +5,7 @@ import io.halfopen.policy.AdmissionTicket;
 import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
+import io.halfopen.time.TimerNode;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -15,8 +16,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The limiter's attempt: the owner's {@link ConnectAttempt} and the gate's {@link AdmissionTicket} in one
- * object, so that an attempt costs one allocation besides its timers.
+ * The limiter's attempt: the owner's {@link ConnectAttempt}, the gate's {@link AdmissionTicket} and its own
+ * half-open timer (a {@link TimerNode}) in one object, so that an attempt granted at once costs one allocation,
+ * its timer included, on the system scheduler's {@link io.halfopen.time.TimerWheel} (on a scheduler that holds
+ * no nodes, such as a {@code VirtualClock} or an event loop, the arming is one task of that scheduler's). A
+ * queued attempt's queue timer is a task of the limiter's scheduler: the node is armed once, for the half-open
+ * timeout, so no expiry of the node can ever be mistaken for another timer's.
  *
  * <h2>State machine</h2>
  * {@code state} holds {@link #ENTERING} or an {@link AttemptState} ordinal and only moves forward, by CAS:
@@ -49,7 +54,7 @@ import java.util.function.Supplier;
  * if it never reached {@code QUEUED}): an attempt that its owner keeps for the connection's life (a socket keeps
  * it) keeps nothing of the gate's structure reachable, whatever the gate's {@link Admission.Waiting} links to.
  */
-final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
+final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, AdmissionTicket {
 
     static final int ENTERING = -1;
     private static final int QUEUED = AttemptState.QUEUED.ordinal();
@@ -79,9 +84,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private final InetSocketAddress remote;
     private final AttemptListener listener;
     private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
-    private final long queueTimeoutNanos;
     private final long createdAt;
-    private final boolean exempt;
 
     @SuppressWarnings("FieldMayBeFinal") // written through STATE
     private volatile int state = ENTERING;
@@ -89,31 +92,31 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private volatile int delivery = GRANTING;
     private volatile long grantedAt = NOT_YET;
     private volatile long endedAt = NOT_YET;
-    private volatile Cancellable halfOpenTimer;
     private volatile Cancellable queueTimer;
     private volatile Throwable failure;
     private Admission.Waiting waiting; // written before the CAS to QUEUED, see "Publication"
 
     DefaultConnectAttempt(final AttemptContext context, final InetSocketAddress remote,
-            final AttemptListener listener, final long queueTimeoutNanos, final Scheduler halfOpenTimers) {
+            final AttemptListener listener, final Scheduler halfOpenTimers) {
         this.context = context;
         this.remote = remote;
         this.listener = listener;
         this.halfOpenTimers = halfOpenTimers;
-        this.queueTimeoutNanos = queueTimeoutNanos;
-        this.exempt = context.exemptLoopback && remote.getAddress().isLoopbackAddress();
         this.createdAt = context.ticker.nanoTime();
     }
 
     // ---------------------------------------------------------------- entering
 
-    /** Asks the gate for a slot; called once, by the thread that created the attempt. */
-    void start() {
+    /**
+     * Asks the gate for a slot; called once, by the thread that created the attempt. The queue timeout is a
+     * parameter, not a field: only this call and the queue timer it arms need it (an attempt's size is its cost).
+     */
+    void start(final long queueTimeoutNanos) {
         if (context.room.isClosed()) {
             endWithoutSlot(context.closed(remote, Duration.ZERO));
             return;
         }
-        if (exempt) {
+        if (exempt()) {
             admitNow();
             return;
         }
@@ -121,7 +124,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         if (admission == Admission.admitted()) {
             admitNow();
         } else if (admission instanceof Admission.Waiting place) {
-            waitIn(place);
+            waitIn(place, queueTimeoutNanos);
         } else if (admission instanceof Admission.Refused refusal) {
             endWithoutSlot(context.refused(remote, refusal));
         } else {
@@ -137,7 +140,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     }
 
     /** The gate holds the attempt; count it into the waiting room, or withdraw it if the room is full. */
-    private void waitIn(final Admission.Waiting place) {
+    private void waitIn(final Admission.Waiting place, final long queueTimeoutNanos) {
         waiting = place;
         if (!context.room.tryJoin(remote)) {
             waiting = null;
@@ -153,17 +156,18 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             return;
         }
         if (queueTimeoutNanos > 0) {
-            armQueueTimer();
+            armQueueTimer(queueTimeoutNanos);
         }
         if (context.room.isClosed()) {
             failBecauseClosed(); // raced with close(), which may have missed it while it was ENTERING
         }
     }
 
-    private void armQueueTimer() {
+    private void armQueueTimer(final long queueTimeoutNanos) {
         final Cancellable timer;
         try {
-            timer = context.scheduler.schedule(this::queueTimeoutFired, queueTimeoutNanos, TimeUnit.NANOSECONDS);
+            timer = context.scheduler.schedule(() -> queueTimeoutFired(queueTimeoutNanos), queueTimeoutNanos,
+                    TimeUnit.NANOSECONDS);
         } catch (final Throwable t) {
             leaveQueue(AttemptState.REJECTED, () -> context.schedulerFailed("queue timeout", t, remote, queueWait()));
             return;
@@ -178,6 +182,11 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
     private void endWithoutSlot(final HalfOpenLimitException cause) {
         STATE.setRelease(this, AttemptState.REJECTED.ordinal());
         ended(AttemptState.REJECTED, cause, createdAt);
+    }
+
+    /** Loopback and exempted: never counted. Computed, not stored (an attempt's size is its cost). */
+    private boolean exempt() {
+        return context.exemptLoopback && remote.getAddress().isLoopbackAddress();
     }
 
     // ---------------------------------------------------------------- the gate's side (AdmissionTicket)
@@ -215,7 +224,7 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         leaveQueue(AttemptState.REJECTED, () -> context.closed(remote, queueWait()));
     }
 
-    private void queueTimeoutFired() {
+    private void queueTimeoutFired(final long queueTimeoutNanos) {
         leaveQueue(AttemptState.QUEUE_TIMEOUT, () -> context.queueTimeout(remote, queueTimeoutNanos, queueWait()));
     }
 
@@ -246,18 +255,15 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
         if (state != HALF_OPEN) {
             return; // cancelled between the grant and this delivery
         }
-        final Cancellable timer;
         try {
             final long remaining = context.halfOpenTimeoutNanos - (context.ticker.nanoTime() - grantedAt);
-            timer = halfOpenTimers.schedule(this::halfOpenTimeoutFired, Math.max(0L, remaining),
-                    TimeUnit.NANOSECONDS);
+            halfOpenTimers.arm(this, Math.max(0L, remaining), TimeUnit.NANOSECONDS);
         } catch (final Throwable t) {
             endBeforeConnect(context.schedulerFailed("half-open timeout", t, remote, queueWait()));
             return;
         }
-        halfOpenTimer = timer;
         if (STATES[state].isTerminal()) {
-            timer.cancel(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
+            disarm(); // ended while the timer was being armed (a timeout that fired meanwhile is dropped)
             return;
         }
         try {
@@ -278,13 +284,19 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
             return; // cancelled meanwhile
         }
         final long now = context.ticker.nanoTime();
-        if (!exempt) {
+        if (!exempt()) {
             context.gate.exit(this, Outcome.CANCELLED); // says nothing about the peer: no SYN was sent
         }
         ended(AttemptState.FAILED, cause, now);
     }
 
     // ---------------------------------------------------------------- the half-open timer
+
+    /** The half-open timer fired (the node's only arming): see {@link #halfOpenTimeoutFired()}. */
+    @Override
+    protected void expire() {
+        halfOpenTimeoutFired();
+    }
 
     private void halfOpenTimeoutFired() {
         if (!STATE.compareAndSet(this, HALF_OPEN, ABORTING)) {
@@ -368,8 +380,8 @@ final class DefaultConnectAttempt implements ConnectAttempt, AdmissionTicket {
                     continue;
                 }
                 final long now = context.ticker.nanoTime();
-                cancel(halfOpenTimer);
-                if (!exempt) {
+                disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
+                if (!exempt()) {
                     context.gate.exit(this, outcomeOf(to, cause));
                 }
                 endedAt = now;

@@ -237,9 +237,8 @@ public final class HalfOpenLimiter implements AutoCloseable {
             throw new IllegalArgumentException("remote must be a resolved address (the limit applies to TCP"
                     + " connects, after name resolution), was unresolved " + remote);
         }
-        final DefaultConnectAttempt attempt = new DefaultConnectAttempt(context, remote, listener, queueTimeout,
-                halfOpenTimers);
-        attempt.start();
+        final DefaultConnectAttempt attempt = new DefaultConnectAttempt(context, remote, listener, halfOpenTimers);
+        attempt.start(queueTimeout);
         return attempt;
     }
 

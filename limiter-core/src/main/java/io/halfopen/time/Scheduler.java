@@ -27,13 +27,29 @@ public interface Scheduler {
     Cancellable schedule(Runnable task, long delay, TimeUnit unit);
 
     /**
-     * Returns the process-wide system scheduler: one daemon thread named {@code halfopen-timer}, started on
-     * first use, over a {@link java.util.concurrent.ScheduledThreadPoolExecutor} that removes cancelled tasks
-     * at once (so cancelled timeouts never pile up).
+     * Arms {@code node} to {@linkplain TimerNode#expire() expire} once after {@code delay}, unless it is
+     * {@linkplain TimerNode#disarm() disarmed} first. A {@link TimerWheel} holds the node itself and allocates
+     * nothing; the default implementation schedules one task of {@link #schedule} per arming, whose handle the
+     * node keeps for its disarm.
+     *
+     * @param node  the node, not armed
+     * @param delay the delay, at least zero
+     * @param unit  the unit of {@code delay}
+     * @throws IllegalStateException if the node is armed already, or bound to a {@link TimerWheel}
+     */
+    default void arm(final TimerNode node, final long delay, final TimeUnit unit) {
+        node.armVia(this, delay, unit);
+    }
+
+    /**
+     * Returns the process-wide system scheduler: the shared {@link TimerWheel}, one daemon thread named
+     * {@code halfopen-timer} started on first use, on system time, firing timers within its precision (10 ms by
+     * default, see {@link TimerWheel#PRECISION_PROPERTY}) after their deadline. Disarmed timers leave it within one
+     * tick, so they never pile up.
      *
      * @return the shared system scheduler
      */
     static Scheduler system() {
-        return SystemScheduler.INSTANCE;
+        return TimerWheel.shared();
     }
 }

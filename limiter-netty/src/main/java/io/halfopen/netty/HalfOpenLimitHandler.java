@@ -4,6 +4,9 @@ import io.halfopen.limiter.HalfOpenLimiter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramChannel;
@@ -12,6 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Holds outbound TCP connects back until a {@link HalfOpenLimiter} grants them a half-open slot, so that at
@@ -82,7 +87,13 @@ import java.util.function.Predicate;
  *   <tr><td>a {@code ConnectException} for {@code ECONNREFUSED} (an RST), whatever the locale's text of its
  *       message: on NIO any {@code ConnectException} but Netty's connect timeout, on the native transports one
  *       whose errno is {@code ECONNREFUSED} (they throw it for local errors such as {@code EADDRNOTAVAIL} too,
- *       which are failures)</td><td>{@code refused()}</td><td>that failure</td></tr>
+ *       which are failures). On NIO this includes the kernel's {@code ETIMEDOUT} (its SYN retries ran out), which
+ *       the JDK throws as a {@code ConnectException} too, indistinguishable by type: see the next row</td>
+ *       <td>{@code refused()}</td><td>that failure</td></tr>
+ *   <tr><td>on the native transports, a {@code ConnectException} whose errno is {@code ETIMEDOUT}: the kernel's
+ *       SYN retries ({@code net.ipv4.tcp_syn_retries}, or the socket's {@code TCP_SYNCNT}) ran out before the
+ *       half-open timeout; the peer never answered</td><td>{@code aborted()}: counted {@code timedOut}, as the
+ *       half-open timeout</td><td>that failure</td></tr>
  *   <tr><td>Netty's {@link io.netty.channel.ConnectTimeoutException}
  *       ({@link io.netty.channel.ChannelOption#CONNECT_TIMEOUT_MILLIS})</td><td>{@code aborted()}</td>
  *       <td>that failure</td></tr>
@@ -169,11 +180,21 @@ import java.util.function.Predicate;
  * channel's event loop: the real connect is issued there (so the transport arms what the queue left of the
  * connect timeout), its shutdown and termination end the connect, and the half-open timer runs on it.
  *
+ * <p>It must be the outbound handler nearest the head, or have only handlers on the channel's event loop
+ * between itself and the head: it counts on the real connect reaching the transport inside its own
+ * {@code ctx.connect}, on the channel's loop. A handler with an {@code EventExecutorGroup} of its own between
+ * this one and the head defers the connect to another thread: the transport then arms the channel's whole
+ * {@code CONNECT_TIMEOUT_MILLIS} (the handler has restored it by then) instead of what the queue left of it, and
+ * the half-open timer starts before the SYN is sent, at the hand-off, not at the SYN. The handler logs a warning
+ * naming such a handler when it finds one at its first connect (it looks once per handler instance).
+ *
  * <p>Stateless apart from its configuration, so it may sit in any number of pipelines at once: everything about
  * one connect lives in one per-connect object.
  */
 @Sharable
 public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HalfOpenLimitHandler.class);
 
     /** The default choice of channels to limit: every {@link SocketChannel}, on any transport. */
     public static final Predicate<Channel> TCP_CHANNELS = channel -> channel instanceof SocketChannel;
@@ -187,6 +208,8 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
     private final HalfOpenLimiter limiter;
     private final Predicate<? super Channel> limited;
     private final ConnectTimeoutScope connectTimeoutScope;
+    /** Whether the placement has been looked at (at the first limited connect); a benign race: at most a few looks. */
+    private volatile boolean placementChecked;
 
     /**
      * Creates a handler that limits the connects of every {@link SocketChannel}.
@@ -268,9 +291,39 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
             channel.close(); // as a transport closes a channel whose connect failed
             return;
         }
+        if (!placementChecked) {
+            placementChecked = true;
+            final String between = foreignExecutorNearerTheHead(ctx);
+            if (between != null) {
+                LOG.warn("HalfOpenLimitHandler '{}' has the outbound handler '{}', on an executor other than the"
+                        + " channel's event loop, between itself and the head: connects then reach the transport"
+                        + " late, with the whole connect timeout and the half-open timer already running. Put the"
+                        + " limiter nearest the head (pipeline.addFirst), or that handler on the channel's loop",
+                        ctx.name(), between);
+            }
+        }
         final int budgetMillis = connectTimeoutScope == ConnectTimeoutScope.QUEUE_AND_HANDSHAKE
                 ? channel.config().getConnectTimeoutMillis() : 0;
         new LimitedConnect(ctx, remote, localAddress, promise, budgetMillis).start(limiter);
+    }
+
+    /**
+     * The name of the first outbound handler between {@code ctx}'s handler and the pipeline's head that runs on an
+     * executor other than the channel's event loop, or {@code null} if there is none.
+     */
+    static String foreignExecutorNearerTheHead(final ChannelHandlerContext ctx) {
+        final ChannelPipeline pipeline = ctx.pipeline();
+        final EventLoop loop = ctx.channel().eventLoop();
+        for (final String name : pipeline.names()) { // from the head; neither the head nor the tail
+            if (name.equals(ctx.name())) {
+                return null;
+            }
+            final ChannelHandlerContext other = pipeline.context(name);
+            if (other != null && other.handler() instanceof ChannelOutboundHandler && other.executor() != loop) {
+                return name;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -373,6 +373,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 ended.aborted();
             }
             promise.tryFailure(cause);
+        } else if (isKernelSynTimeout(cause, ctx.channel())) {
+            ended.aborted(); // the kernel's SYN retries ran out: the peer never answered, as at the half-open timeout
+            promise.tryFailure(cause);
         } else if (isRefused(cause, ctx.channel())) {
             ended.refused();
             promise.tryFailure(cause);
@@ -439,14 +442,26 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /**
      * Whether the transport's failure is a refusal, by type and errno, never by the message's words (the C
-     * library's {@code strerror} text, translated under a non-English locale). JDK NIO throws a
-     * {@link ConnectException} only for {@code ECONNREFUSED} (and {@code ETIMEDOUT}, which a connect bounded by the
-     * half-open timeout meets only if the kernel's own SYN retries, about 127 s, give up first); a local error such
-     * as {@code EADDRNOTAVAIL} (no local port left) is a {@link java.net.BindException}, unreachable networks and
-     * hosts {@link java.net.NoRouteToHostException}s. Netty's native transports (Epoll, io_uring) throw a
-     * {@code ConnectException} for every errno but the unreachable ones: for them it is a refusal only if its errno
-     * is {@code ECONNREFUSED} (see {@link #nativeErrno}). Netty's own connect timeout, also a
-     * {@code ConnectException}, is told apart before this is asked.
+     * library's {@code strerror} text, translated under a non-English locale). Netty's own connect timeout, also a
+     * {@code ConnectException}, is told apart before this is asked, and so is a native {@code ETIMEDOUT}
+     * ({@link #isKernelSynTimeout}).
+     *
+     * <p>On NIO every {@link ConnectException} counts as a refusal. The JDK throws it for {@code ECONNREFUSED},
+     * and also for {@code ETIMEDOUT} (the kernel's SYN retries ran out) and {@code ENOTCONN}, with nothing but the
+     * (translated) message to tell them apart; by type they are one. A NIO connect that the kernel gives up on
+     * before the half-open timeout is therefore counted {@code refused}, not {@code timedOut}. With Linux's
+     * default {@code net.ipv4.tcp_syn_retries} (6, about 127 s) that needs a half-open timeout longer than that
+     * (XP's is 21 s); with {@code tcp_syn_retries} of 3 or less it happens under XP's 21 s too: use a native
+     * transport (Epoll, io_uring), whose errno says which it was, if that matters. A local error such as
+     * {@code EADDRNOTAVAIL} (no local port left) is a {@link java.net.BindException} on NIO, unreachable networks
+     * and hosts {@link java.net.NoRouteToHostException}s: failures.
+     *
+     * <p>Netty's native transports (Epoll, io_uring, KQueue; Netty's {@code Errors.handleConnectErrno}) throw a
+     * {@code ConnectException} for every errno but {@code ENETUNREACH} and {@code EHOSTUNREACH}
+     * ({@code NoRouteToHostException}), {@code EISCONN} ({@link AlreadyConnectedException}) and {@code ENOENT}
+     * ({@code FileNotFoundException}); {@code EINPROGRESS} and {@code EALREADY} throw nothing (the connect goes on).
+     * For them it is a refusal only if its errno is {@code ECONNREFUSED} (see {@link #nativeErrno});
+     * a native {@code ConnectException} without an errno counts as a refusal, as on NIO.
      *
      * @param cause   what the real connect failed with
      * @param channel the channel that connected
@@ -464,13 +479,53 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     }
 
     /**
+     * Whether a native transport's connect failed with {@code ETIMEDOUT}: the kernel's SYN retries ran out (Linux's
+     * {@code net.ipv4.tcp_syn_retries}, or the socket's {@code TCP_SYNCNT}) before the half-open timeout. The peer
+     * never answered, the same outcome as the handler's own half-open timeout: the limiter counts it
+     * {@code timedOut} ({@code aborted()}), so that a policy learns that the destination is silent. On NIO it
+     * cannot be told from a refusal (see {@link #isRefused}).
+     *
+     * @param cause   what the real connect failed with
+     * @param channel the channel that connected
+     * @return whether the kernel gave up on the connect's SYN
+     */
+    static boolean isKernelSynTimeout(final Throwable cause, final Channel channel) {
+        if (!(cause instanceof ConnectException) || !(UNIX_CHANNELS && channel instanceof UnixChannel)
+                || ETIMEDOUT_NEGATIVE == 0) {
+            return false;
+        }
+        final Integer errno = nativeErrno(cause);
+        return errno != null && errno == ETIMEDOUT_NEGATIVE;
+    }
+
+    /**
+     * This system's {@code ETIMEDOUT}, negative as Netty passes errnos (Netty's {@code Errors} has no constant for
+     * it): 110 on Linux (Epoll, io_uring), 60 on macOS and the BSDs (KQueue); 0, matching nothing, elsewhere.
+     */
+    private static final int ETIMEDOUT_NEGATIVE = etimedoutNegative(System.getProperty("os.name", ""));
+
+    static int etimedoutNegative(final String osName) {
+        final String os = osName.toLowerCase(Locale.ROOT);
+        if (os.startsWith("linux")) {
+            return -110;
+        }
+        if (os.startsWith("mac") || os.startsWith("darwin") || os.contains("bsd")) {
+            return -60;
+        }
+        return 0;
+    }
+
+    /**
      * The (negative) errno of a native transport's connect failure, or {@code null} if it carries none. Netty keeps
      * it in a package-private exception; its message starts, in every locale, with
      * {@code "<call>(..) failed with error(<errno>)"} (Netty's own words and the errno's number, before the
-     * {@code strerror} text), and an annotated copy keeps that message and has the original as its cause.
+     * {@code strerror} text), and an annotated copy keeps that message and has the original as its cause. Looks
+     * at most {@value #MAX_CAUSE_DEPTH} exceptions down the cause chain, which may be a cycle.
      */
     static Integer nativeErrno(final Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < MAX_CAUSE_DEPTH; depth++, t = t.getCause() == t ? null
+                : t.getCause()) {
             final String message = t.getMessage();
             if (message == null) {
                 continue;
@@ -493,6 +548,8 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     }
 
     private static final String NATIVE_ERRNO = "(..) failed with error(";
+    /** How far down a cause chain {@link #nativeErrno} looks (Netty's annotated copy is one level above). */
+    static final int MAX_CAUSE_DEPTH = 16;
 
     // ------------------------------------------------------------------ the loop terminated while connecting
 

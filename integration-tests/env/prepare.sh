@@ -55,10 +55,14 @@ if ! docker info >/dev/null 2>&1; then
   rm -f "$DOCKER_PIDFILE"
   # The same for the containerd that dockerd manages: a pid file naming a dead or zombie process makes dockerd
   # wait for a containerd that will never answer.
-  for pidfile in /var/run/docker/containerd/containerd.pid /var/run/docker.pid; do
+  # A live pid is not enough: on a busy machine the dead daemon's pid is soon another process's (a JVM's), and
+  # dockerd then waits for that process to answer as containerd. Stale unless it names a live daemon of its kind.
+  for entry in /var/run/docker/containerd/containerd.pid:containerd /var/run/docker.pid:dockerd; do
+    pidfile=${entry%%:*} daemon=${entry##*:}
     if [ -f "$pidfile" ]; then
       pid=$(cat "$pidfile" 2>/dev/null || true)
-      if [ -z "$pid" ] || [ ! -d "/proc/$pid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null; then
+      if [ -z "$pid" ] || [ ! -d "/proc/$pid" ] || grep -q '^State:[[:space:]]*Z' "/proc/$pid/status" 2>/dev/null \
+          || [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$daemon" ]; then
         say "removing stale $pidfile"
         rm -f "$pidfile"
       fi
@@ -66,11 +70,11 @@ if ! docker info >/dev/null 2>&1; then
   done
   nohup dockerd --pidfile "$DOCKER_PIDFILE" --bip 198.18.0.1/24 \
     --default-address-pool base=198.18.0.0/16,size=24 >"$DOCKER_LOG" 2>&1 </dev/null &
-  for _ in $(seq 1 150); do # at most 30 s
+  for _ in $(seq 1 300); do # at most 60 s (containerd's own start takes seconds on a loaded machine)
     docker info >/dev/null 2>&1 && break
     sleep 0.2
   done
-  docker info >/dev/null 2>&1 || { tail -20 "$DOCKER_LOG" >&2; die "dockerd did not come up within 30 s"; }
+  docker info >/dev/null 2>&1 || { tail -20 "$DOCKER_LOG" >&2; die "dockerd did not come up within 60 s"; }
 fi
 say "docker engine $(docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})')"
 

@@ -623,8 +623,14 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             }
         }
 
+        /**
+         * Closes a native channel's descriptor from off its (terminated) loop, disconnecting its socket first:
+         * on io_uring the ring's cancelled connect may still hold the file after the descriptor is closed, and
+         * the socket would stay in SYN_SENT until the ring's teardown lets go of it.
+         */
         static boolean close(final Channel channel) throws IOException {
             if (channel instanceof UnixChannel unix) {
+                disconnect(channel);
                 unix.fd().close();
                 return true;
             }

@@ -271,7 +271,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         // then restore the channel's own value. A budget already spent (a grant that came as, or after, it ran
         // out) sends no SYN at all: the caller's connect timeout has expired, no socket used the slot.
         final ChannelConfig config = ctx.channel().config();
-        shortened = leftMillis < budgetMillis;
+        // shortened by the queue, not merely by the hop to the loop: only a connect that waited for its slot has
+        // had part of its budget taken by the limiter (a connect granted at once has a zero queue wait)
+        shortened = leftMillis < budgetMillis && !attempt.queueWait().isZero();
         config.setConnectTimeoutMillis((int) leftMillis);
         try {
             ctx.connect(remote, local, real);

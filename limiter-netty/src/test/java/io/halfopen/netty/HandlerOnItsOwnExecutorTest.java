@@ -89,6 +89,46 @@ class HandlerOnItsOwnExecutorTest {
 
     @ParameterizedTest
     @EnumSource(TestTransport.class)
+    void aConnectThatNeverQueuedIsBlamedOnThePeerAtItsConnectTimeoutHoweverLongTheHopToItsLoopTook(
+            final TestTransport transport) throws Exception {
+        final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)
+                .halfOpenTimeout(Duration.ofSeconds(20)).build();
+        transport.require();
+        group = transport.newGroup(1);
+        final HalfOpenLimitHandler handler = new HalfOpenLimitHandler(limiter);
+        final Bootstrap bootstrap = new Bootstrap().group(group).channel(transport.channelClass())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(final Channel channel) {
+                        channel.pipeline().addFirst(handlerExecutors, "limit", handler);
+                        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() { // tail side, on the loop
+                            @Override
+                            public void connect(final ChannelHandlerContext ctx, final SocketAddress remote,
+                                    final SocketAddress local, final ChannelPromise promise) {
+                                ctx.connect(remote, local, promise); // hands it to the limiter's executor
+                                // a stall of the loop: the granted connect's hop to it waits 200 ms
+                                final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+                                while (System.nanoTime() < until) {
+                                    Thread.onSpinWait();
+                                }
+                            }
+                        });
+                    }
+                });
+        final ChannelFuture connect = bootstrap.connect(peers.dropping());
+        assertTrue(connect.await(10, TimeUnit.SECONDS));
+
+        assertInstanceOf(ConnectTimeoutException.class, connect.cause());
+        // granted at once: no queue took any of its budget, so the timeout is the peer's (the hop's 200 ms are
+        // the loop's, not the queue's; they shorten the transport's timeout but do not make it the caller's)
+        assertEquals(1, limiter.stats().timedOut(), "the peer earned this timeout: " + limiter.stats());
+        assertEquals(0, limiter.stats().cancelled(), limiter.stats()::toString);
+        assertEquals(0, limiter.stats().halfOpen(), limiter.stats()::toString);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestTransport.class)
     void aSlotGrantedWhileTheChannelsEventLoopShutsDownIsGivenBackWithoutConnecting(
             final TestTransport transport) throws Exception {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)

@@ -3,9 +3,9 @@ package io.halfopen.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.fixture.ModelChecked;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,7 +36,7 @@ class TimerWheelLincheckTest {
         final TimerUnderTest.Node node = timer.newNode(() -> { });
         timer.arm(node, true);
         final boolean[] disarmed = new boolean[1];
-        runInParallel(() -> disarmed[0] = timer.disarm(node), timer::tick);
+        ModelChecked.inParallel(() -> disarmed[0] = timer.disarm(node), timer::tick);
         timer.tick();
         assertEquals(1, node.expiries() + (disarmed[0] ? 1 : 0),
                 "one arming: expiries " + node.expiries() + ", disarm took it back: " + disarmed[0]);
@@ -48,7 +48,7 @@ class TimerWheelLincheckTest {
         final TimerUnderTest timer = make.get();
         final TimerUnderTest.Node node = timer.newNode(() -> { });
         final boolean[] disarmed = new boolean[1];
-        runInParallel(() -> {
+        ModelChecked.inParallel(() -> {
             timer.arm(node, true);
             disarmed[0] = timer.disarm(node);
         }, timer::tick);
@@ -67,7 +67,7 @@ class TimerWheelLincheckTest {
         final TimerUnderTest.Node node = timer.newNode(() -> { });
         timer.arm(node, false);
         final boolean[] disarmed = new boolean[1];
-        runInParallel(() -> {
+        ModelChecked.inParallel(() -> {
             disarmed[0] = timer.disarm(node);
             timer.arm(node, true);
         }, () -> {
@@ -85,7 +85,7 @@ class TimerWheelLincheckTest {
         final TimerUnderTest timer = make.get();
         final TimerUnderTest.Node a = timer.newNode(() -> { });
         final TimerUnderTest.Node b = timer.newNode(() -> { });
-        runInParallel(() -> timer.arm(a, true), () -> timer.arm(b, true), timer::tick);
+        ModelChecked.inParallel(() -> timer.arm(a, true), () -> timer.arm(b, true), timer::tick);
         timer.tick();
         assertEquals(1, a.expiries(), "node a");
         assertEquals(1, b.expiries(), "node b");
@@ -106,7 +106,7 @@ class TimerWheelLincheckTest {
         });
         timer.arm(node[0], true);
         final boolean[] disarmed = new boolean[1];
-        runInParallel(timer::tick, () -> disarmed[0] = timer.disarm(node[0]));
+        ModelChecked.inParallel(timer::tick, () -> disarmed[0] = timer.disarm(node[0]));
         timer.tick();
         final int armings = reArmed.get() ? 2 : 1;
         assertEquals(armings, node[0].expiries() + (disarmed[0] ? 1 : 0),
@@ -144,28 +144,6 @@ class TimerWheelLincheckTest {
     // ------------------------------------------------------------------------------ helpers
 
     private static void check(final String what, final Runnable scenario) {
-        final int invocations = INVOCATIONS;
-        final long start = System.nanoTime();
-        try {
-            Lincheck.runConcurrentTest(invocations, scenario);
-        } finally {
-            System.out.printf("[lincheck] timer wheel, %s, %d invocations: %d ms%n", what, invocations,
-                    (System.nanoTime() - start) / 1_000_000);
-        }
-    }
-
-    private static void runInParallel(final Runnable... actions) {
-        final Thread[] threads = new Thread[actions.length];
-        for (int i = 0; i < actions.length; i++) {
-            threads[i] = new Thread(actions[i]);
-            threads[i].start();
-        }
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        ModelChecked.check("timer wheel, " + what, INVOCATIONS, scenario);
     }
 }

@@ -81,8 +81,9 @@ class BlockingConnectLincheckTest {
         String verdict = "done";
         try {
             Lincheck.runConcurrentTest(1, BlockingConnectLincheckTest::closeRacingAGrant);
-        } catch (final LincheckAssertionError e) {
-            verdict = "not judged: " + e.getMessage().strip().lines().findFirst().orElse("");
+        } catch (final LincheckAssertionError | RuntimeException e) { // hung, or Lincheck's failure after it
+            verdict = "not judged: " + e.getClass().getSimpleName() + " "
+                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
         }
         System.out.printf("[lincheck] warm-up: %d ms, %s%n", (System.nanoTime() - start) / 1_000_000, verdict);
     }

@@ -24,8 +24,8 @@ class CancelRacingGrantStressTest {
 
     /*
      * With leaveQueue's "return false -> true" mutant applied by hand, 20,000 rounds failed in 3 runs of 3, at
-     * rounds 525, 27 and 473 (load 19-22 on two cores); 5,000 keeps a margin of ten over the latest of them, and
-     * takes 1-5 s.
+     * rounds 525, 27 and 473 (load 19-22 on two cores); 5,000 keeps a margin of ten over the latest of them (16 s
+     * unmutated at load 19, when every round's spin-start waits for a core).
      */
     private static final int ROUNDS = 5_000;
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(20);

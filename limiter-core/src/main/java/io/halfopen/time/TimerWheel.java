@@ -554,7 +554,10 @@ public final class TimerWheel implements Scheduler {
         }
     }
 
-    /** A daemon thread that ticks the wheel on system time and parks while it is idle. */
+    /**
+     * A daemon thread that ticks the wheel on system time and parks while it is idle. It ignores interrupts: it
+     * clears its interrupt flag after every tick, so a task that interrupts it affects that task alone.
+     */
     private static final class ThreadDriver implements Driver, Runnable {
         private final Thread thread;
         private TimerWheel wheel;
@@ -579,6 +582,9 @@ public final class TimerWheel implements Scheduler {
             final Ticker ticker = wheel.ticker;
             while (true) {
                 long next = wheel.advanceTo(ticker.nanoTime());
+                // Nothing interrupts this thread on purpose: a flag left set by a task (one that restored an
+                // interrupt it caught) would make every park below return at once, and the idle thread spin.
+                Thread.interrupted();
                 if (next == Long.MAX_VALUE) {
                     LockSupport.park(this);
                     // Woken by an arm (or spuriously): wait for the next tick boundary before looking, as a busy

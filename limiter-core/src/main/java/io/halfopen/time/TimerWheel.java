@@ -444,12 +444,25 @@ public final class TimerWheel implements Scheduler {
         throw new IllegalStateException(name + " wheel counts " + placed + " placed nodes but no bucket holds one");
     }
 
-    /** Runs a claimed node's {@code expire()}; a throw is logged, never propagated into the wheel. */
+    /**
+     * Runs a claimed node's {@code expire()}; a throw is logged, never propagated into the wheel, even when logging
+     * it throws too (a throwable whose message cannot be computed): the rest of the tick's nodes and every later
+     * tick depend on it.
+     */
     static void runExpire(final TimerNode node) {
         try {
             node.expire();
         } catch (final Throwable t) {
-            LOG.error("a timer's expire() threw: {}", node, t);
+            try {
+                LOG.error("a timer's expire() threw: {}", node, t);
+            } catch (final Throwable unloggable) {
+                try {
+                    LOG.error("a timer's expire() threw a {} that could not be logged ({} while logging it)",
+                            t.getClass().getName(), unloggable.getClass().getName());
+                } catch (final Throwable ignored) {
+                    // nothing left to tell it with; the wheel goes on
+                }
+            }
         }
     }
 

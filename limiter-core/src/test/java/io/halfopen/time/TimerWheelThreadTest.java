@@ -1,5 +1,7 @@
 package io.halfopen.time;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -56,5 +58,38 @@ class TimerWheelThreadTest {
         }, 20, TimeUnit.MILLISECONDS);
         assertTrue(later.await(10, TimeUnit.SECONDS), "a timer armed after the interrupt never fired");
         assertTrue(firedAt[0] - armedAt >= TimeUnit.MILLISECONDS.toNanos(20), "fired early");
+    }
+
+    @Test
+    void aTaskThatCannotEvenBeLoggedDoesNotStopTheWheel() throws Exception {
+        final TimerWheel wheel = TimerWheel.start("unloggable-test-timer", Duration.ofMillis(1));
+        final AtomicReference<Thread> wheelThread = new AtomicReference<>();
+        wheel.schedule(() -> {
+            wheelThread.set(Thread.currentThread());
+            throw new Unprintable();
+        }, 0, TimeUnit.MILLISECONDS);
+        final CountDownLatch later = new CountDownLatch(1);
+        wheel.schedule(later::countDown, 30, TimeUnit.MILLISECONDS);
+        assertTrue(later.await(10, TimeUnit.SECONDS), "a timer armed before, due after the throw, never fired");
+        assertNotEquals(null, wheelThread.get());
+        assertTrue(wheelThread.get().isAlive(), "the wheel's thread died");
+        final CountDownLatch afterwards = new CountDownLatch(1);
+        wheel.schedule(afterwards::countDown, 1, TimeUnit.MILLISECONDS);
+        assertTrue(afterwards.await(10, TimeUnit.SECONDS), "a timer armed after the throw never fired");
+        assertEquals(0, wheel.placedNodes());
+    }
+
+    /** An exception whose message cannot be computed: logging it (printing its stack trace) throws too. */
+    static final class Unprintable extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Unprintable() {
+            super(null, null, false, false);
+        }
+
+        @Override
+        public String getMessage() {
+            throw new IllegalStateException("a message that cannot be computed (expected in this test)");
+        }
     }
 }

@@ -137,7 +137,11 @@ public final class TimerWheel implements Scheduler {
      * @throws IllegalArgumentException if the property is set to anything but a positive number of milliseconds
      */
     public static TimerWheel shared() {
-        return Shared.WHEEL;
+        final TimerWheel wheel = Shared.WHEEL;
+        if (wheel == null) { // the property is bad: the same clear error at every use, not a NoClassDefFoundError
+            throw new IllegalArgumentException(Shared.BAD_PRECISION.getMessage(), Shared.BAD_PRECISION);
+        }
+        return wheel;
     }
 
     /**
@@ -671,10 +675,26 @@ public final class TimerWheel implements Scheduler {
         }
     }
 
-    /** The shared wheel, created on first use. */
+    /**
+     * The shared wheel, created on first use; or, if the precision property is bad, no wheel and the error. A
+     * holder whose initializer threw would fail its first use with an {@link ExceptionInInitializerError} and every
+     * later one with a {@link NoClassDefFoundError}, neither of which names the bad value.
+     */
     private static final class Shared {
-        static final TimerWheel WHEEL = start("halfopen-timer",
-                Duration.ofMillis(precisionMillis(System.getProperty(PRECISION_PROPERTY))));
+        static final IllegalArgumentException BAD_PRECISION;
+        static final TimerWheel WHEEL;
+
+        static {
+            long millis = 0;
+            IllegalArgumentException bad = null;
+            try {
+                millis = precisionMillis(System.getProperty(PRECISION_PROPERTY));
+            } catch (final IllegalArgumentException e) {
+                bad = e;
+            }
+            BAD_PRECISION = bad;
+            WHEEL = bad == null ? start("halfopen-timer", Duration.ofMillis(millis)) : null;
+        }
     }
 
     /** The shared wheel's precision from the property's value ({@code null}: unset). */

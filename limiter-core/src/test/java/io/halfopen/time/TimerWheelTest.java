@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -349,6 +353,35 @@ class TimerWheelTest {
                 () -> TimerWheel.onClock(clock, Duration.ZERO));
         assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> wheel.arm(new Probe(clock), -1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBadPrecisionPropertyFailsEveryUseOfTheSharedWheelWithAnIllegalArgumentNamingTheValue() throws Exception {
+        // The property is read once, when the shared wheel is first used: a class loader of its own gives this test
+        // a first use (this JVM's own shared wheel is running already, or is left to start on the default).
+        final String before = System.getProperty(TimerWheel.PRECISION_PROPERTY);
+        System.setProperty(TimerWheel.PRECISION_PROPERTY, "ten");
+        try (URLClassLoader fresh = new URLClassLoader(new URL[] {codeSource(TimerWheel.class),
+                codeSource(org.slf4j.LoggerFactory.class)}, null)) { // not the platform loader: it delegates
+            // the packages of the application's named modules (this one, on surefire's module path) to their loader
+            final Method shared = fresh.loadClass(TimerWheel.class.getName()).getMethod("shared");
+            for (int use = 1; use <= 2; use++) {
+                final Throwable thrown = assertThrows(InvocationTargetException.class, () -> shared.invoke(null))
+                        .getCause();
+                assertTrue(thrown instanceof IllegalArgumentException && thrown.getMessage().contains("\"ten\""),
+                        "use " + use + " of the shared wheel threw " + thrown);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(TimerWheel.PRECISION_PROPERTY);
+            } else {
+                System.setProperty(TimerWheel.PRECISION_PROPERTY, before);
+            }
+        }
+    }
+
+    private static URL codeSource(final Class<?> type) {
+        return type.getProtectionDomain().getCodeSource().getLocation();
     }
 
     @Test

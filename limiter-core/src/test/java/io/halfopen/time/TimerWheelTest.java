@@ -404,6 +404,9 @@ class TimerWheelTest {
     void badPrecisionsFailAndNameTheValue() {
         assertEquals(10, TimerWheel.precisionMillis(null));
         assertEquals(25, TimerWheel.precisionMillis(" 25 "));
+        assertEquals(1, TimerWheel.precisionMillis("1"));
+        assertEquals(16_000, TimerWheel.precisionMillis("16000"), "16 s, one turn of the wheel, is the coarsest");
+        assertEquals(Duration.ofSeconds(16), TimerWheel.onClock(clock, Duration.ofSeconds(16)).precision());
         for (final String bad : new String[] {"0", "-5", "ten", "1.5", "17000"}) {
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TimerWheel.precisionMillis(bad));

@@ -34,6 +34,7 @@ class TimerWheelThreadTest {
         }, 0, TimeUnit.MILLISECONDS);
         assertTrue(fired.await(10, TimeUnit.SECONDS), "the task never ran");
         final Thread thread = wheelThread.get();
+        assertTrue(thread.isDaemon(), "a wheel's thread keeps the JVM from exiting");
         final long until = System.nanoTime() + BOUND_NANOS;
         while (!(wheel.isIdle() && thread.getState() == Thread.State.WAITING) && System.nanoTime() < until) {
             Thread.onSpinWait();

@@ -158,4 +158,16 @@ class VirtualClockTest {
         assertEquals(List.of("a", "b"), ran);
         assertEquals(0, clock.nanoTime());
     }
+
+    @Test
+    void aDelayBeyondTheEndOfTimeSaturatesAndRunsOnlyWhenTimeGetsThere() {
+        clock.advance(1, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("never before the end"), Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        assertEquals(Long.MAX_VALUE, clock.nextDeadline(), "the deadline wrapped around");
+        clock.advance(Duration.ofDays(365));
+        assertEquals(List.of(), ran);
+        clock.advance(Duration.ofSeconds(Long.MAX_VALUE)); // more nanoseconds than a long holds: saturates too
+        assertEquals(Long.MAX_VALUE, clock.nanoTime());
+        assertEquals(List.of("never before the end"), ran);
+    }
 }

@@ -4,7 +4,8 @@
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/run-quick.sh  # another JDK (harness and forks)
 # Writes results/quick-jdkN.json (JMH JSON) and results/quick-jdkN.meta (duration, the load average sampled
 # every 15 s), then regenerates RESULTS.md from every results/quick-jdk*.json present, one column per JDK in its
-# goals table. About 12–13 minutes per JDK on 2 cores. Extra arguments go to JMH.
+# goals table. Estimated 11–13 minutes per JDK on 2 cores (102 rows of 5 s, plus fork start-ups and the drain's
+# set-ups; it prints how long it took). Extra arguments go to JMH.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -420,7 +420,9 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
                     failure = cause;
                 }
                 context.counters.countEnd(to);
-                context.events.attemptEnded(this, createdAt, grantedAt, now);
+                // NOT_YET: a cancel that won between a hand-off's CAS to HALF_OPEN and that grant's clock reading
+                final long granted = grantedAt;
+                context.events.attemptEnded(this, createdAt, granted == NOT_YET ? LimitEvents.UNREAD : granted, now);
                 return true;
             }
             if (s == QUEUED || s == ENTERING) {

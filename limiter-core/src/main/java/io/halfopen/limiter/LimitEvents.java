@@ -260,7 +260,9 @@ final class LimitEvents {
     /**
      * A granted attempt ended at {@code endedAt}: tells the listeners how long it waited and how long it held its
      * slot. {@code endedAt} is {@link #UNREAD} if the attempt saw no listener when it ended (and so read no clock);
-     * one added since then gets the time of this call instead.
+     * one added since then gets the time of this call instead. {@code grantedAt} is {@link #UNREAD} if the attempt
+     * ended between its grant's compare-and-set and the grant's clock reading (its owner cancelled it then): the
+     * grant is taken to be at the end, so it waited until then and held its slot for no time.
      */
     void attemptEnded(final ConnectAttempt attempt, final long createdAt, final long grantedAt, final long endedAt) {
         final LimiterListener[] current = listeners;
@@ -268,7 +270,8 @@ final class LimitEvents {
             return;
         }
         final long end = endedAt != UNREAD ? endedAt : ticker.nanoTime();
-        deliverEnded(current, attempt, grantedAt - createdAt, end - grantedAt);
+        final long granted = grantedAt != UNREAD ? grantedAt : end;
+        deliverEnded(current, attempt, granted - createdAt, end - granted);
     }
 
     /** An attempt ended: tells the listeners, with how long it waited and how long it held its slot. */

@@ -54,6 +54,8 @@ public final class EventLoop implements Ticker, Scheduler {
     private int lazilyCancelled;
     private long now;
     private long sequence;
+    /** The order of the event being fired, -1 outside {@link #runUntil}. */
+    private long firingOrder = -1;
     private long fired;
     private boolean stopped;
 
@@ -99,6 +101,49 @@ public final class EventLoop implements Ticker, Scheduler {
     }
 
     /**
+     * Reserves the place in the order of events at one instant that a world event scheduled now would get, for
+     * {@link #at(Event, long, long)}: an actor that keeps a queue of its own future events (a worm's threads
+     * waiting for their turns) fires them through one event, each in the place it would have had as an event of
+     * its own, so the order of everything that fires does not depend on how the actor keeps them.
+     *
+     * @return the reservation
+     */
+    public long reserve() {
+        checkThread();
+        return sequence++;
+    }
+
+    /**
+     * Schedules a world event at an instant, in the place of a reservation: among the world's events of that
+     * instant it fires where an event scheduled when {@link #reserve()} returned the reservation would have.
+     *
+     * @param event       an event that is not scheduled
+     * @param time        virtual nanoseconds, at least {@link #nanoTime()}
+     * @param reservation a reservation of this loop; if {@code time} is now and a world event is being fired, one
+     *                    made after that event was scheduled
+     */
+    public void at(final Event event, final long time, final long reservation) {
+        if (time < now) {
+            throw new IllegalArgumentException("cannot schedule at " + time + " ns, before now (" + now + " ns)");
+        }
+        if (reservation < 0 || reservation >= sequence) {
+            throw new IllegalArgumentException(reservation + " is not a reservation of this loop");
+        }
+        if (time == now && (firingOrder & TIMER_BAND) == 0 && reservation <= firingOrder) {
+            throw new IllegalArgumentException("reservation " + reservation + " at " + time
+                    + " ns comes before the event being fired (" + firingOrder + "): it would be in the past");
+        }
+        checkThread();
+        if (event.where != Event.NOWHERE) {
+            throw new IllegalStateException("event " + event + " is already scheduled at " + event.time + " ns");
+        }
+        event.time = time;
+        event.order = reservation;
+        event.loop = this;
+        place(event);
+    }
+
+    /**
      * Schedules a world event after a delay.
      *
      * @param event      an event that is not scheduled
@@ -139,8 +184,10 @@ public final class EventLoop implements Ticker, Scheduler {
             }
             now = next.time;
             fired++;
+            firingOrder = next.order;
             next.fire();
         }
+        firingOrder = -1;
         if (!stopped && endTime != Long.MAX_VALUE && endTime > now) {
             now = endTime;
         }

@@ -69,6 +69,44 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("an event scheduled with a reservation fires where an event scheduled at the reservation would have")
+        void aReservationKeepsItsPlaceAtItsInstant() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final long early = loop.reserve();
+            loop.at(new Named("second", log, loop), 5);
+            final long late = loop.reserve();
+            loop.at(new Named("fourth", log, loop), 5);
+            loop.at(new Named("third", log, loop), 5, late);
+            loop.at(new Named("first", log, loop), 5, early);
+            loop.at(new Named("far", log, loop), 5L << 40, loop.reserve()); // beyond the wheel
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("first@5", "second@5", "third@5", "fourth@5", "far@" + (5L << 40)), log);
+        }
+
+        @Test
+        @DisplayName("a reservation that would fire before the event being fired, or that the loop never made, is refused")
+        void aReservationInThePastIsRefused() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final long old = loop.reserve();
+            final List<Throwable> refused = new ArrayList<>();
+            loop.at(new Event() {
+                @Override
+                protected void fire() {
+                    refused.add(assertThrows(IllegalArgumentException.class,
+                            () -> loop.at(new Named("past", log, loop), 7, old)));
+                    loop.at(new Named("later", log, loop), 8, old); // a later instant is not the past
+                }
+            }, 7);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("later@8"), log);
+            assertTrue(refused.get(0).getMessage().contains("in the past"), refused.get(0).getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.at(new Named("x", log, loop), 9, 99))
+                    .getMessage().contains("not a reservation"));
+        }
+
+        @Test
         @DisplayName("a random schedule of events and cancellations fires exactly as a sorted reference says, near and far")
         void randomSchedulesFireInTheReferenceOrder() {
             final SplittableRandom random = new SplittableRandom(11);

@@ -91,11 +91,43 @@ public class Connect extends Event implements AttemptListener {
         final int submission = ++submissions;
         host.recorder().submitted(this);
         final ConnectAttempt handle = host.limiter().newAttempt(remote, this);
-        if (submission == submissions && attempt == null) {
-            attempt = handle; // queued; a grant inside newAttempt set it already, a rejection resubmitted it
+        if (submission == submissions && attempt == null && inFlight) {
+            attempt = handle; // queued: a grant inside newAttempt set it already, a refusal ended it
             waited = true;
             host.recorder().queued(this);
         }
+    }
+
+    /**
+     * Makes this record show a submission that has no record of its own (see {@link DeferredConnects}): what the
+     * recorder reads of it in {@code submitted} and {@code queued}.
+     */
+    final void describe(final InetSocketAddress remote, final Answer answer, final long rttNanos, final int lostSyns,
+            final int streamId, final long submittedAt, final boolean waited) {
+        this.remote = remote;
+        this.answer = answer;
+        this.effective = answer;
+        this.rtt = rttNanos;
+        this.lostSyns = lostSyns;
+        this.stream = streamId;
+        this.submittedAt = submittedAt;
+        this.grantedAt = -1;
+        this.attempt = null;
+        this.waited = waited;
+    }
+
+    /**
+     * Takes over a submission of {@link DeferredConnects} when the limiter first calls back about it: from now on this
+     * record is the attempt, in flight until it ends.
+     */
+    final void adopt(final InetSocketAddress remote, final Answer answer, final long rttNanos, final int lostSyns,
+            final int streamId, final long submittedAt, final boolean waited) {
+        if (inFlight) {
+            throw new IllegalStateException("attempt to " + this.remote + " has not ended; cannot adopt another");
+        }
+        describe(remote, answer, rttNanos, lostSyns, streamId, submittedAt, waited);
+        submissions++;
+        inFlight = true;
     }
 
     // ------------------------------------------------------------------------ the limiter's callbacks

@@ -1,7 +1,7 @@
 package io.halfopen.sim.workload;
 
 import io.halfopen.sim.host.Connect;
-import io.halfopen.sim.host.ConnectOwner;
+import io.halfopen.sim.host.DeferredConnects;
 import io.halfopen.sim.host.Ending;
 import io.halfopen.sim.host.SimHost;
 import io.halfopen.sim.net.Addresses;
@@ -77,27 +77,32 @@ final class ScannerWorkload implements Workload {
 
     @Override
     public void start(final WorkloadContext context) {
+        final Addresses.Maker addresses = new Addresses.Maker();
         if (threads == 0) {
+            final DeferredConnects deferred = new DeferredConnects(context.host(), context.random(), context.stream());
             new OpenLoop(context, rate, arrivals, count) {
                 @Override
                 boolean next() {
-                    scan(new Connect(context.host(), ConnectOwner.NONE, context.random()), context);
+                    final SplittableRandom random = context.random();
+                    final int address = random.nextInt();
+                    final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
+                    deferred.submit(addresses.socket(address, port), answer, rtt.sampleNanos(random), loss);
                     return true;
                 }
             }.begin();
         } else {
             final Pace pace = new Pace(rate, count);
             for (int i = 0; i < threads; i++) {
-                new ScanThread(context, pace).takeTurn();
+                new ScanThread(context, pace, addresses).takeTurn();
             }
         }
     }
 
-    private void scan(final Connect connect, final WorkloadContext context) {
+    private void scan(final Connect connect, final WorkloadContext context, final Addresses.Maker addresses) {
         final SplittableRandom random = context.random();
         final int address = random.nextInt();
         final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
-        connect.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss, context.stream());
+        connect.submit(addresses.socket(address, port), answer, rtt.sampleNanos(random), loss, context.stream());
     }
 
     /** The turns shared by a scanner's threads: no faster than the rate, no more than the count. */
@@ -128,11 +133,13 @@ final class ScannerWorkload implements Workload {
     private final class ScanThread extends Connect {
         private final WorkloadContext context;
         private final Pace pace;
+        private final Addresses.Maker addresses;
 
-        ScanThread(final WorkloadContext context, final Pace pace) {
+        ScanThread(final WorkloadContext context, final Pace pace, final Addresses.Maker addresses) {
             super(context.host(), null, context.random());
             this.context = context;
             this.pace = pace;
+            this.addresses = addresses;
         }
 
         void takeTurn() {
@@ -145,7 +152,7 @@ final class ScannerWorkload implements Workload {
 
         @Override
         protected void fireIdle() {
-            scan(this, context);
+            scan(this, context, addresses);
         }
 
         @Override

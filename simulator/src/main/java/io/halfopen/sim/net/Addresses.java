@@ -28,39 +28,6 @@ public final class Addresses {
     }
 
     /**
-     * Makes the socket addresses of one simulation's attempts with one four-byte buffer, reused: the JDK turns the
-     * bytes of an IPv4 address into an {@code int} and keeps no reference to them, so a scanner's attempt costs the
-     * address objects alone (96 bytes), not a fifth array beside them. Confined to one thread, as a simulation is.
-     */
-    public static final class Maker {
-
-        private final byte[] bytes = new byte[4];
-
-        /** Creates a maker. */
-        public Maker() {
-        }
-
-        /**
-         * Returns a resolved socket address for an IPv4 address, as {@link Addresses#socket} does.
-         *
-         * @param ipv4 the address, big-endian in an int
-         * @param port the port
-         * @return the socket address
-         */
-        public InetSocketAddress socket(final int ipv4, final int port) {
-            bytes[0] = (byte) (ipv4 >>> 24);
-            bytes[1] = (byte) (ipv4 >>> 16);
-            bytes[2] = (byte) (ipv4 >>> 8);
-            bytes[3] = (byte) ipv4;
-            try {
-                return new InetSocketAddress(InetAddress.getByAddress(bytes), port);
-            } catch (final UnknownHostException impossible) {
-                throw new AssertionError("four bytes are always an IPv4 address", impossible);
-            }
-        }
-    }
-
-    /**
      * Writes an IPv4 address in dotted form.
      *
      * @param ipv4 the address

@@ -63,7 +63,6 @@ public final class Epidemic {
     private long scans;
     private long submitted;
     private boolean stopped;
-    private final Addresses.Maker addressMaker = new Addresses.Maker();
     private WormScan freeScans;
     private ScanEnd freeEnds;
 
@@ -157,7 +156,7 @@ public final class Epidemic {
         scan.answer = answer;
         scan.rtt = run.rtt().sampleNanos(random);
         submitted++;
-        worm.host().limiter().newAttempt(addressMaker.socket(address, PORT), scan);
+        worm.host().limiter().newAttempt(Addresses.socket(address, PORT), scan);
     }
 
     /** A scan ended: infect its target if it was a vulnerable host that accepted; its thread takes the next turn. */

@@ -77,7 +77,6 @@ final class ScannerWorkload implements Workload {
 
     @Override
     public void start(final WorkloadContext context) {
-        final Addresses.Maker addresses = new Addresses.Maker();
         if (threads == 0) {
             final DeferredConnects deferred = new DeferredConnects(context.host(), context.random(), context.stream());
             new OpenLoop(context, rate, arrivals, count) {
@@ -86,23 +85,23 @@ final class ScannerWorkload implements Workload {
                     final SplittableRandom random = context.random();
                     final int address = random.nextInt();
                     final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
-                    deferred.submit(addresses.socket(address, port), answer, rtt.sampleNanos(random), loss);
+                    deferred.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss);
                     return true;
                 }
             }.begin();
         } else {
             final Pace pace = new Pace(rate, count);
             for (int i = 0; i < threads; i++) {
-                new ScanThread(context, pace, addresses).takeTurn();
+                new ScanThread(context, pace).takeTurn();
             }
         }
     }
 
-    private void scan(final Connect connect, final WorkloadContext context, final Addresses.Maker addresses) {
+    private void scan(final Connect connect, final WorkloadContext context) {
         final SplittableRandom random = context.random();
         final int address = random.nextInt();
         final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
-        connect.submit(addresses.socket(address, port), answer, rtt.sampleNanos(random), loss, context.stream());
+        connect.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss, context.stream());
     }
 
     /** The turns shared by a scanner's threads: no faster than the rate, no more than the count. */
@@ -133,13 +132,11 @@ final class ScannerWorkload implements Workload {
     private final class ScanThread extends Connect {
         private final WorkloadContext context;
         private final Pace pace;
-        private final Addresses.Maker addresses;
 
-        ScanThread(final WorkloadContext context, final Pace pace, final Addresses.Maker addresses) {
+        ScanThread(final WorkloadContext context, final Pace pace) {
             super(context.host(), null, context.random());
             this.context = context;
             this.pace = pace;
-            this.addresses = addresses;
         }
 
         void takeTurn() {
@@ -152,7 +149,7 @@ final class ScannerWorkload implements Workload {
 
         @Override
         protected void fireIdle() {
-            scan(this, context, addresses);
+            scan(this, context);
         }
 
         @Override

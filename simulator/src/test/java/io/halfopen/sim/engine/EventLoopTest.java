@@ -107,6 +107,57 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("events that schedule and cancel others at their own instant fire exactly as a sorted reference says")
+        void eventsSchedulingAtTheirOwnInstantFireInTheReferenceOrder() {
+            for (int round = 0; round < 20; round++) {
+                final long seed = round;
+                final List<String> reference = new ReferenceCascade(seed).run();
+                final List<String> log = new ArrayList<>();
+                final EventLoop loop = new EventLoop();
+                final List<Cancellable> pending = new ArrayList<>();
+                final long[] ids = {0};
+                final class Child {
+                    void schedule(final long id, final long delay, final boolean timer) {
+                        final Runnable fire = () -> {
+                            log.add(id + "@" + loop.nanoTime());
+                            spawn(id);
+                        };
+                        if (timer) {
+                            pending.add(loop.schedule(fire, delay, TimeUnit.NANOSECONDS));
+                        } else {
+                            final Event e = new Event() {
+                                @Override
+                                protected void fire() {
+                                    fire.run();
+                                }
+                            };
+                            loop.after(e, delay);
+                            pending.add(e);
+                        }
+                    }
+
+                    void spawn(final long id) {
+                        final SplittableRandom r = new SplittableRandom(seed * 1_000_003 + id);
+                        final int children = ids[0] < 3_000 ? r.nextInt(4) : 0;
+                        for (int c = 0; c < children; c++) {
+                            schedule(++ids[0], ReferenceCascade.delay(r), r.nextInt(3) == 0);
+                        }
+                        if (!pending.isEmpty() && r.nextInt(5) == 0) {
+                            pending.get(r.nextInt(pending.size())).cancel();
+                        }
+                    }
+                }
+                final Child child = new Child();
+                for (int i = 0; i < 20; i++) {
+                    child.schedule(++ids[0], i % 3, i % 4 == 0);
+                }
+                loop.runUntil(Long.MAX_VALUE);
+                assertEquals(reference, log, "round " + round);
+                assertEquals(0, loop.pending());
+            }
+        }
+
+        @Test
         @DisplayName("a random schedule of events and cancellations fires exactly as a sorted reference says, near and far")
         void randomSchedulesFireInTheReferenceOrder() {
             final SplittableRandom random = new SplittableRandom(11);
@@ -295,6 +346,64 @@ class EventLoopTest {
                 assertTrue(e.getCause().getMessage().contains("confined"), e.getCause().getMessage());
             } finally {
                 other.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * The reference for the cascade test: the same events, spawned and cancelled by the same draws, kept in one
+     * sorted set by (instant, band, scheduling order).
+     */
+    private static final class ReferenceCascade {
+        private final long seed;
+        private final java.util.TreeSet<long[]> queue = new java.util.TreeSet<>(Comparator.<long[]>comparingLong(
+                x -> x[0]).thenComparingLong(x -> x[1]).thenComparingLong(x -> x[2]));
+        private final List<long[]> pending = new ArrayList<>();
+        private final List<String> log = new ArrayList<>();
+        private long sequence;
+        private long ids;
+        private long now;
+
+        ReferenceCascade(final long seed) {
+            this.seed = seed;
+        }
+
+        static long delay(final SplittableRandom r) {
+            return switch (r.nextInt(5)) {
+                case 0, 1 -> 0;
+                case 2 -> r.nextInt(3);
+                case 3 -> r.nextLong(3_000_000L);
+                default -> r.nextLong(80_000_000_000L);
+            };
+        }
+
+        List<String> run() {
+            for (int i = 0; i < 20; i++) {
+                schedule(++ids, i % 3, i % 4 == 0);
+            }
+            while (!queue.isEmpty()) {
+                final long[] e = queue.pollFirst();
+                now = e[0];
+                log.add(e[3] + "@" + now);
+                spawn(e[3]);
+            }
+            return log;
+        }
+
+        private void schedule(final long id, final long delay, final boolean timer) {
+            final long[] e = {now + delay, timer ? 1 : 0, sequence++, id};
+            queue.add(e);
+            pending.add(e);
+        }
+
+        private void spawn(final long id) {
+            final SplittableRandom r = new SplittableRandom(seed * 1_000_003 + id);
+            final int children = ids < 3_000 ? r.nextInt(4) : 0;
+            for (int c = 0; c < children; c++) {
+                schedule(++ids, delay(r), r.nextInt(3) == 0);
+            }
+            if (!pending.isEmpty() && r.nextInt(5) == 0) {
+                queue.remove(pending.get(r.nextInt(pending.size())));
             }
         }
     }

@@ -54,10 +54,13 @@ public abstract class TimerNode {
     static final long DEADLINE = ~7L;
 
     private static final VarHandle WORD;
+    private static final VarHandle HOME;
 
     static {
         try {
-            WORD = MethodHandles.lookup().findVarHandle(TimerNode.class, "word", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WORD = lookup.findVarHandle(TimerNode.class, "word", long.class);
+            HOME = lookup.findVarHandle(TimerNode.class, "home", Object.class);
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -148,22 +151,28 @@ public abstract class TimerNode {
     }
 
     /**
-     * Binds the node to {@code target} on its first arming on a wheel.
+     * Binds the node to {@code target} on its first arming on a wheel, by a compare-and-set: of two wheels arming a
+     * fresh node at once, one binds it and the other is refused, so the node's home is always the wheel whose lists
+     * it may be in (a plain write let the loser overwrite the winner's binding, and a later disarm push the node
+     * onto the wrong wheel).
      *
      * @throws IllegalStateException if it is bound to another wheel, or armed (on a scheduler without nodes)
      */
     final void bindTo(final TimerWheel target) {
-        final Object bound = home;
-        if (bound == target) {
-            return;
+        Object bound = home;
+        while (bound != target) {
+            if (bound instanceof TimerWheel other) {
+                throw new IllegalStateException(this + " is bound to " + other + " and cannot be armed on " + target);
+            }
+            if (isArmed()) {
+                throw armedAlready();
+            }
+            final Object witness = HOME.compareAndExchange(this, bound, target);
+            if (witness == bound) {
+                return;
+            }
+            bound = witness;
         }
-        if (bound instanceof TimerWheel other) {
-            throw new IllegalStateException(this + " is bound to " + other + " and cannot be armed on " + target);
-        }
-        if (isArmed()) {
-            throw armedAlready();
-        }
-        home = target;
     }
 
     /**

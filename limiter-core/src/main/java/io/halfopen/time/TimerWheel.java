@@ -137,7 +137,11 @@ public final class TimerWheel implements Scheduler {
      * @throws IllegalArgumentException if the property is set to anything but a positive number of milliseconds
      */
     public static TimerWheel shared() {
-        return Shared.WHEEL;
+        final TimerWheel wheel = Shared.WHEEL;
+        if (wheel == null) { // the property is bad: the same clear error at every use, not a NoClassDefFoundError
+            throw new IllegalArgumentException(Shared.BAD_PRECISION.getMessage(), Shared.BAD_PRECISION);
+        }
+        return wheel;
     }
 
     /**
@@ -444,12 +448,25 @@ public final class TimerWheel implements Scheduler {
         throw new IllegalStateException(name + " wheel counts " + placed + " placed nodes but no bucket holds one");
     }
 
-    /** Runs a claimed node's {@code expire()}; a throw is logged, never propagated into the wheel. */
+    /**
+     * Runs a claimed node's {@code expire()}; a throw is logged, never propagated into the wheel, even when logging
+     * it throws too (a throwable whose message cannot be computed): the rest of the tick's nodes and every later
+     * tick depend on it.
+     */
     static void runExpire(final TimerNode node) {
         try {
             node.expire();
         } catch (final Throwable t) {
-            LOG.error("a timer's expire() threw: {}", node, t);
+            try {
+                LOG.error("a timer's expire() threw: {}", node, t);
+            } catch (final Throwable unloggable) {
+                try {
+                    LOG.error("a timer's expire() threw a {} that could not be logged ({} while logging it)",
+                            t.getClass().getName(), unloggable.getClass().getName());
+                } catch (final Throwable ignored) {
+                    // nothing left to tell it with; the wheel goes on
+                }
+            }
         }
     }
 
@@ -554,7 +571,10 @@ public final class TimerWheel implements Scheduler {
         }
     }
 
-    /** A daemon thread that ticks the wheel on system time and parks while it is idle. */
+    /**
+     * A daemon thread that ticks the wheel on system time and parks while it is idle. It ignores interrupts: it
+     * clears its interrupt flag after every tick, so a task that interrupts it affects that task alone.
+     */
     private static final class ThreadDriver implements Driver, Runnable {
         private final Thread thread;
         private TimerWheel wheel;
@@ -579,6 +599,9 @@ public final class TimerWheel implements Scheduler {
             final Ticker ticker = wheel.ticker;
             while (true) {
                 long next = wheel.advanceTo(ticker.nanoTime());
+                // Nothing interrupts this thread on purpose: a flag left set by a task (one that restored an
+                // interrupt it caught) would make every park below return at once, and the idle thread spin.
+                Thread.interrupted();
                 if (next == Long.MAX_VALUE) {
                     LockSupport.park(this);
                     // Woken by an arm (or spuriously): wait for the next tick boundary before looking, as a busy
@@ -652,10 +675,26 @@ public final class TimerWheel implements Scheduler {
         }
     }
 
-    /** The shared wheel, created on first use. */
+    /**
+     * The shared wheel, created on first use; or, if the precision property is bad, no wheel and the error. A
+     * holder whose initializer threw would fail its first use with an {@link ExceptionInInitializerError} and every
+     * later one with a {@link NoClassDefFoundError}, neither of which names the bad value.
+     */
     private static final class Shared {
-        static final TimerWheel WHEEL = start("halfopen-timer",
-                Duration.ofMillis(precisionMillis(System.getProperty(PRECISION_PROPERTY))));
+        static final IllegalArgumentException BAD_PRECISION;
+        static final TimerWheel WHEEL;
+
+        static {
+            long millis = 0;
+            IllegalArgumentException bad = null;
+            try {
+                millis = precisionMillis(System.getProperty(PRECISION_PROPERTY));
+            } catch (final IllegalArgumentException e) {
+                bad = e;
+            }
+            BAD_PRECISION = bad;
+            WHEEL = bad == null ? start("halfopen-timer", Duration.ofMillis(millis)) : null;
+        }
     }
 
     /** The shared wheel's precision from the property's value ({@code null}: unset). */

@@ -3,6 +3,10 @@ package io.halfopen.time;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jetbrains.lincheck.Lincheck;
@@ -17,9 +21,14 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The races are run on the real {@link TimerWheel}, ticked by hand on a frozen clock (a node armed with delay 0
  * is due at the next tick, one armed for an hour never is). These fixed races on real threads are the scenarios
- * the design names; they found no known-bad copy of the protocol within a few thousand invocations (tried while
- * writing them), so the evidence that the checker explores the steps that matter is in
- * {@link TimerWheelLinearizabilityTest}, whose model checking catches both known-bad copies.
+ * the design names, but <b>on JDK 17 the first five are not evidence</b>: checked by hand (2026-12-01), none of
+ * them catches either known-bad copy of the protocol ({@link SimpleInboxTimer.PlainFlagClear},
+ * {@link SimpleInboxTimer.CheckThenClaim}: 10 of 10 runs of 200 invocations passed), nor the real wheel with a
+ * disarm that takes a lost compare-and-set for a won one (an arming both expired and taken back) or a push that
+ * does (a lost timer); {@link TimerWheelLinearizabilityTest} and {@link TimerWheelStressTest} catch all four. They
+ * appear to switch threads at plain volatile fields but not at the VarHandle and atomic operations the protocol is
+ * made of. The two-wheel scenario races on such a field (the node's binding) and does catch its bug: it failed
+ * before the binding was a compare-and-set.
  *
  * <p>As with the limiter's own Lincheck tests, JDK 17 is the reference run; on JDK 25 Lincheck 3.7 switches
  * threads at atomics and VarHandles (every step of this protocol is one), not at plain field accesses.
@@ -27,6 +36,7 @@ import org.junit.jupiter.api.Test;
 class TimerWheelLincheckTest {
 
     private static final int INVOCATIONS = 200;
+    private static final Ticker FROZEN = () -> 1_000_000_000L;
 
     // ------------------------------------------------------------------------------ the scenarios
 
@@ -114,6 +124,38 @@ class TimerWheelLincheckTest {
         assertEquals(0, timer.held(), "nodes the timer still holds");
     }
 
+    /**
+     * Two threads arm one fresh node on two different wheels at once (a misuse the contract refuses): exactly one
+     * arming is accepted, the node is bound to that wheel, and a later disarm reaches the wheel that holds it, so
+     * that neither wheel's lists nor its count of placed nodes is touched by the other.
+     */
+    private static void armOnTwoWheelsAtOnce(final Deque<TimerWheel> freshWheels) {
+        final TimerWheel first = freshWheels.pop();
+        final TimerWheel second = freshWheels.pop();
+        final TimerUnderTest.RealNode node = new TimerUnderTest.RealNode(() -> { });
+        final boolean[] accepted = new boolean[2];
+        runInParallel(() -> accepted[0] = tryArm(first, node), () -> accepted[1] = tryArm(second, node));
+        assertTrue(accepted[0] ^ accepted[1], "armings accepted: " + accepted[0] + ", " + accepted[1]);
+        final TimerWheel holder = accepted[0] ? first : second;
+        final TimerWheel other = accepted[0] ? second : first;
+        holder.advanceTo(FROZEN.nanoTime());
+        assertEquals(1, holder.placedNodes(), "the accepting wheel placed the node");
+        assertTrue(node.takeBack());
+        holder.advanceTo(FROZEN.nanoTime());
+        other.advanceTo(FROZEN.nanoTime());
+        assertEquals(0, holder.placedNodes(), "the disarm never reached the wheel that holds the node");
+        assertEquals(0, other.placedNodes(), "the other wheel counts a node it never held");
+    }
+
+    private static boolean tryArm(final TimerWheel wheel, final TimerNode node) {
+        try {
+            wheel.arm(node, 1, TimeUnit.HOURS);
+            return true;
+        } catch (final IllegalStateException refused) {
+            return false;
+        }
+    }
+
     // ------------------------------------------------------------------------------ the real wheel
 
     @Test
@@ -139,6 +181,17 @@ class TimerWheelLincheckTest {
     @Test
     void aNodeArmingItselfFromItsExpiryWhileAnotherThreadDisarmsEndsEachArmingOnce() {
         check("self re-arm vs disarm", () -> selfReArmRacesADisarm(TimerUnderTest::realWheel));
+    }
+
+    @Test
+    void aNodeArmedOnTwoWheelsAtOnceIsAcceptedByOneAndDisarmedOnThatOne() {
+        // Two fresh wheels per invocation, made before the run: Lincheck 3.7 reports the constructor's bucket loop,
+        // run twice inside one invocation, as a livelock. 64 buckets each (a 1 s tick), so they cost little.
+        final Deque<TimerWheel> freshWheels = new ArrayDeque<>();
+        for (int i = 0; i < 4 * INVOCATIONS; i++) {
+            freshWheels.push(TimerWheel.manual(FROZEN, Duration.ofSeconds(1), () -> { }));
+        }
+        check("arm on two wheels at once", () -> armOnTwoWheelsAtOnce(freshWheels));
     }
 
     // ------------------------------------------------------------------------------ helpers

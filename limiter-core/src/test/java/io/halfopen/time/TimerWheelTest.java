@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -205,6 +209,66 @@ class TimerWheelTest {
     }
 
     @Test
+    void aTimerNeverFiresBeforeItsDeadlineEvenWithTicksFinerThanTheEightNanosecondRounding() {
+        final VirtualClock own = new VirtualClock(3); // deadlines and tick starts not multiples of 8
+        final TimerWheel fine = TimerWheel.onClock(own, Duration.ofNanos(1));
+        for (long delay = 0; delay < 24; delay++) {
+            final Probe probe = new Probe(own);
+            final long deadline = own.nanoTime() + delay;
+            fine.arm(probe, delay, TimeUnit.NANOSECONDS);
+            own.advance(delay + 16, TimeUnit.NANOSECONDS);
+            assertEquals(1, probe.expiredAt.size(), "delay " + delay + " ns");
+            final long late = probe.expiredAt.get(0) - deadline;
+            assertTrue(late >= 0 && late <= 1 + 7, "delay " + delay + " ns fired " + late + " ns late, precision 1 ns");
+        }
+    }
+
+    @Test
+    void aTimerDueAtOnceFiresOnceAndLeavesItsNodeFreeToArmAgain() {
+        final Probe probe = new Probe(clock);
+        for (int arming = 1; arming <= 2; arming++) {
+            wheel.arm(probe, 0, TimeUnit.NANOSECONDS);
+            clock.runDueTasks();
+            assertEquals(arming, probe.expiredAt.size());
+            assertFalse(probe.isArmed(), "still armed after it expired");
+        }
+        assertEquals(0, wheel.placedNodes());
+        assertTrue(wheel.isIdle());
+    }
+
+    @Test
+    void aNodeTakenBackFromItsBucketAndArmedDueAtOnceFiresOnceAndLeavesTheBucket() {
+        final Probe probe = new Probe(clock);
+        wheel.arm(probe, 21, TimeUnit.SECONDS);
+        clock.advance(10, TimeUnit.MILLISECONDS); // placed in the bucket of its 21 s deadline
+        assertEquals(1, wheel.placedNodes());
+        assertTrue(probe.takeBack());
+        wheel.arm(probe, 0, TimeUnit.NANOSECONDS); // before the wheel has looked again
+        clock.runDueTasks();
+        assertEquals(1, probe.expiredAt.size());
+        assertEquals(0, wheel.placedNodes(), "the node that fired is still in the bucket of its first arming");
+        assertTrue(wheel.isIdle());
+        assertEquals(0, clock.pendingTasks(), "the wheel still ticks for a node it no longer holds");
+    }
+
+    @Test
+    void aVirtualWheelMayBeArmedFromAnotherThreadBetweenTicks() throws Exception {
+        final Probe early = new Probe(clock);
+        wheel.arm(early, 10, TimeUnit.MILLISECONDS);
+        clock.advance(20, TimeUnit.MILLISECONDS); // the wheel ticked (its driver took and released its lock)
+        final Probe fromElsewhere = new Probe(clock);
+        final java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            other.submit(() -> wheel.arm(fromElsewhere, 10, TimeUnit.MILLISECONDS)).get(10, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        clock.advance(20, TimeUnit.MILLISECONDS);
+        assertEquals(1, early.expiredAt.size());
+        assertEquals(1, fromElsewhere.expiredAt.size());
+    }
+
+    @Test
     void aLongGapIsCaughtUpInOneTurnAndFiresEverythingDue() {
         final TimerWheel manual = TimerWheel.manual(clock, Duration.ofMillis(10), () -> { });
         final Probe soon = new Probe(clock);
@@ -231,6 +295,7 @@ class TimerWheelTest {
         final Probe first = new Probe(clock);
         manual.arm(first, 1, TimeUnit.SECONDS);
         assertEquals(1, wakes[0], "the first arm on an idle wheel wakes it");
+        assertFalse(manual.isIdle(), "a woken wheel is not idle");
         final long next = manual.advanceTo(clock.nanoTime());
         assertTrue(next > clock.nanoTime() && next != Long.MAX_VALUE, "a wheel with a timer ticks again");
         for (int i = 0; i < 100; i++) {
@@ -339,6 +404,9 @@ class TimerWheelTest {
     void badPrecisionsFailAndNameTheValue() {
         assertEquals(10, TimerWheel.precisionMillis(null));
         assertEquals(25, TimerWheel.precisionMillis(" 25 "));
+        assertEquals(1, TimerWheel.precisionMillis("1"));
+        assertEquals(16_000, TimerWheel.precisionMillis("16000"), "16 s, one turn of the wheel, is the coarsest");
+        assertEquals(Duration.ofSeconds(16), TimerWheel.onClock(clock, Duration.ofSeconds(16)).precision());
         for (final String bad : new String[] {"0", "-5", "ten", "1.5", "17000"}) {
             final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TimerWheel.precisionMillis(bad));
@@ -349,6 +417,35 @@ class TimerWheelTest {
                 () -> TimerWheel.onClock(clock, Duration.ZERO));
         assertTrue(zero.getMessage().contains("PT0S"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> wheel.arm(new Probe(clock), -1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aBadPrecisionPropertyFailsEveryUseOfTheSharedWheelWithAnIllegalArgumentNamingTheValue() throws Exception {
+        // The property is read once, when the shared wheel is first used: a class loader of its own gives this test
+        // a first use (this JVM's own shared wheel is running already, or is left to start on the default).
+        final String before = System.getProperty(TimerWheel.PRECISION_PROPERTY);
+        System.setProperty(TimerWheel.PRECISION_PROPERTY, "ten");
+        try (URLClassLoader fresh = new URLClassLoader(new URL[] {codeSource(TimerWheel.class),
+                codeSource(org.slf4j.LoggerFactory.class)}, null)) { // not the platform loader: it delegates
+            // the packages of the application's named modules (this one, on surefire's module path) to their loader
+            final Method shared = fresh.loadClass(TimerWheel.class.getName()).getMethod("shared");
+            for (int use = 1; use <= 2; use++) {
+                final Throwable thrown = assertThrows(InvocationTargetException.class, () -> shared.invoke(null))
+                        .getCause();
+                assertTrue(thrown instanceof IllegalArgumentException && thrown.getMessage().contains("\"ten\""),
+                        "use " + use + " of the shared wheel threw " + thrown);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(TimerWheel.PRECISION_PROPERTY);
+            } else {
+                System.setProperty(TimerWheel.PRECISION_PROPERTY, before);
+            }
+        }
+    }
+
+    private static URL codeSource(final Class<?> type) {
+        return type.getProtectionDomain().getCodeSource().getLocation();
     }
 
     @Test

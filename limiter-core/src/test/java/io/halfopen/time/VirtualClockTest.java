@@ -2,6 +2,7 @@ package io.halfopen.time;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,5 +124,50 @@ class VirtualClockTest {
             assertEquals(want, seen);
             assertEquals(expected.isEmpty() ? Long.MAX_VALUE : expected.firstKey()[0], clock.nextDeadline());
         }
+    }
+
+    @Test
+    void anotherThreadMayUseTheClockAfterEveryOperation() throws Exception {
+        // Each operation takes the clock's lock; one that kept it would leave the other thread blocked here.
+        final java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            final Runnable[] operations = {
+                () -> clock.schedule(() -> ran.add("x"), 1, TimeUnit.SECONDS),
+                () -> clock.schedule(() -> ran.add("y"), 3, TimeUnit.SECONDS).cancel(),
+                clock::pendingTasks, clock::nextDeadline, clock::heapSize, clock::pendingDeadlines,
+                clock::runDueTasks, () -> clock.advance(Duration.ofSeconds(2)),
+            };
+            for (final Runnable operation : operations) {
+                operation.run();
+                final int pending = other.submit(clock::pendingTasks).get(10, TimeUnit.SECONDS);
+                assertTrue(pending <= 1, "pending " + pending);
+            }
+        } finally {
+            other.shutdownNow();
+        }
+        assertEquals(List.of("x"), ran);
+        assertEquals(0, clock.pendingTasks());
+    }
+
+    @Test
+    void runDueTasksRunsWhatIsDueNowAndSaysHowMany() {
+        clock.schedule(() -> ran.add("a"), 0, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("b"), 0, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("later"), 1, TimeUnit.NANOSECONDS);
+        assertEquals(2, clock.runDueTasks());
+        assertEquals(List.of("a", "b"), ran);
+        assertEquals(0, clock.nanoTime());
+    }
+
+    @Test
+    void aDelayBeyondTheEndOfTimeSaturatesAndRunsOnlyWhenTimeGetsThere() {
+        clock.advance(1, TimeUnit.SECONDS);
+        clock.schedule(() -> ran.add("never before the end"), Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        assertEquals(Long.MAX_VALUE, clock.nextDeadline(), "the deadline wrapped around");
+        clock.advance(Duration.ofDays(365));
+        assertEquals(List.of(), ran);
+        clock.advance(Duration.ofSeconds(Long.MAX_VALUE)); // more nanoseconds than a long holds: saturates too
+        assertEquals(Long.MAX_VALUE, clock.nanoTime());
+        assertEquals(List.of("never before the end"), ran);
     }
 }

@@ -164,27 +164,37 @@ public class Connect extends Event implements AttemptListener {
             fireIdle();
             return;
         }
-        final ConnectAttempt a = attempt;
-        final Ending ending;
+        finish(report(attempt, effective));
+    }
+
+    /**
+     * Tells a limiter's attempt the network's answer (or that the stack gave up) as a real owner would, and
+     * returns how the attempt ended: {@code established()}, {@code refused()}, {@code failed(cause)} for an ICMP
+     * unreachable, {@code aborted()} for a drop.
+     *
+     * @param attempt   the limiter's attempt, holding its slot
+     * @param effective the answer it got
+     * @return the ending
+     */
+    public static Ending report(final ConnectAttempt attempt, final Answer effective) {
         switch (effective) {
             case ACCEPT -> {
-                a.established();
-                ending = Ending.ESTABLISHED;
+                attempt.established();
+                return Ending.ESTABLISHED;
             }
             case REFUSE -> {
-                a.refused();
-                ending = Ending.REFUSED;
+                attempt.refused();
+                return Ending.REFUSED;
             }
             case UNREACHABLE -> {
-                a.failed(UNREACHABLE);
-                ending = Ending.UNREACHABLE;
+                attempt.failed(UNREACHABLE);
+                return Ending.UNREACHABLE;
             }
             default -> {
-                a.aborted();
-                ending = Ending.TIMED_OUT;
+                attempt.aborted();
+                return Ending.TIMED_OUT;
             }
         }
-        finish(ending);
     }
 
     private void finish(final Ending ending) {

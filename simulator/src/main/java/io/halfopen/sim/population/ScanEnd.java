@@ -2,9 +2,8 @@ package io.halfopen.sim.population;
 
 import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.sim.engine.Event;
-import io.halfopen.sim.host.Ending;
+import io.halfopen.sim.host.Connect;
 import io.halfopen.sim.net.Answer;
-import java.net.NoRouteToHostException;
 
 /**
  * The network's answer to a {@link WormScan} in flight, or the stack giving up on it: reported to the limiter as a
@@ -12,9 +11,6 @@ import java.net.NoRouteToHostException;
  * simulation's thread.
  */
 final class ScanEnd extends Event {
-
-    private static final NoRouteToHostException UNREACHABLE =
-            new NoRouteToHostException("ICMP destination unreachable (simulated)");
 
     WormScan scan;
     ConnectAttempt attempt;
@@ -24,25 +20,6 @@ final class ScanEnd extends Event {
 
     @Override
     protected void fire() {
-        final Ending ending;
-        switch (effective) {
-            case ACCEPT -> {
-                attempt.established();
-                ending = Ending.ESTABLISHED;
-            }
-            case REFUSE -> {
-                attempt.refused();
-                ending = Ending.REFUSED;
-            }
-            case UNREACHABLE -> {
-                attempt.failed(UNREACHABLE);
-                ending = Ending.UNREACHABLE;
-            }
-            default -> {
-                attempt.aborted();
-                ending = Ending.TIMED_OUT;
-            }
-        }
-        scan.finish(ending);
+        scan.finish(Connect.report(attempt, effective));
     }
 }

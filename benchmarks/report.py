@@ -2,8 +2,13 @@
 """Turns JMH JSON results into benchmarks/RESULTS.md (standard library only).
 
 Usage:
-  python3 report.py [--smoke] [--date YYYY-MM-DD] results/quick.json [more.json ...] > RESULTS.md
+  python3 report.py [--smoke] [--date YYYY-MM-DD] results/quick-jdk17.json results/quick-jdk25.json > RESULTS.md
   python3 report.py --merge OUT.json part1.json part2.json ...   # concatenates JMH result lists
+
+The inputs may come from several JDKs: the report has a goals table with one column per JDK, then one section per
+JDK (its rows and baselines only ever from that JDK's run). A file OUT.meta beside OUT.json (run-quick.sh
+writes it) gives the run's duration and the load average sampled during it; a run whose load went above 2 is
+labelled a smoke test.
 
 Every ratio is taken against a baseline measured in the same run (same JSON input, same other params):
   UncontendedBenchmark, TwoThreadBenchmark  score / score of type=FLOOR        (ns/op: lower is better)
@@ -16,6 +21,10 @@ Every ratio is taken against a baseline measured in the same run (same JSON inpu
   NettyConnectBenchmark, NettyAcceptBenchmark  score / score of handler=NONE, also as the overhead in time,
                                             a ratio of per-iteration medians (these ops wait on other
                                             threads and move a lot) and extra bytes per op (row minus NONE)
+  EmbeddedConnectBenchmark, EmbeddedAcceptBenchmark  the same, against handler=NONE (no kernel)
+  DrainBenchmark                            score / score of kind=SEMAPHORE (ns per grant)
+  SaturatedHandoffJucBenchmark              (the like-for-like fair JUC baseline of the goals table: ours at a
+                                            limit and hold over fairLimitN at the same hold)
 """
 
 import argparse
@@ -36,13 +45,17 @@ BASELINES = {
     "NettyConnectBenchmark": ("param", "handler", "NONE"),
     "NettyAcceptBenchmark": ("param", "handler", "NONE"),
     "PolicyAttemptBenchmark": ("param", "policy", "xp"),
+    "EmbeddedConnectBenchmark": ("param", "handler", "NONE"),
+    "EmbeddedAcceptBenchmark": ("param", "handler", "NONE"),
+    "DrainBenchmark": ("param", "kind", "SEMAPHORE"),
 }
 
 # classes whose rows are a handler's overhead over the same pipeline without it: extra overhead columns
-OVERHEAD = {"NettyConnectBenchmark", "NettyAcceptBenchmark"}
+OVERHEAD = {"NettyConnectBenchmark", "NettyAcceptBenchmark", "EmbeddedConnectBenchmark", "EmbeddedAcceptBenchmark"}
 
 ORDER = ["UncontendedBenchmark", "TwoThreadBenchmark", "SaturatedHandoffBenchmark", "CancellationBenchmark",
-         "WholeAttemptBenchmark", "MicrometerBenchmark", "PolicyAttemptBenchmark", "NettyConnectBenchmark",
+         "SaturatedHandoffJucBenchmark", "DrainBenchmark", "WholeAttemptBenchmark", "MicrometerBenchmark",
+         "PolicyAttemptBenchmark", "EmbeddedConnectBenchmark", "EmbeddedAcceptBenchmark", "NettyConnectBenchmark",
          "NettyAcceptBenchmark"]
 
 NOTES = {
@@ -58,6 +71,22 @@ NOTES = {
                                  "Stretch target: QUEUEING_SEMAPHORE ≥ 10× JUC_FAIR's median, strictly FIFO.",
     "CancellationBenchmark": "Every permit held; one op = a waiter queues then cancels, plus 1/64 of a release "
                              "that skips the cancelled cells. ns/op.",
+    "SaturatedHandoffJucBenchmark": "Fair and non-fair JUC with the demand of SaturatedHandoffBenchmark's ticket "
+                                    "lanes: 2 × limit parked threads for `limit` permits (fairLimitN, "
+                                    "nonFairLimitN), each taking one permit, holding it `holdTokens`, releasing "
+                                    "it; ops/s summed over the group. The like-for-like baseline of the hand-off "
+                                    "goal (the goals table divides ours by fairLimitN at the same hold).",
+    "DrainBenchmark": "1 M attempts queued behind 10 held slots, granted from one releasing thread; single shot, "
+                      "ns per grant (grants/s = 10^9 / score). Goal: LIMITER_SYSTEM_SCHEDULER at least 2 M grants/s "
+                      "(≤ 500 ns per grant).",
+    "EmbeddedConnectBenchmark": "One op = a new EmbeddedChannel, its connect (completed at once, no kernel) and "
+                                "close; ns/op. HALF_OPEN_LIMIT: `HalfOpenLimitHandler` on `xpSp2()` (its real "
+                                "half-open timer); _NO_TIMER: a scheduler that arms nothing. Goal: the handler's "
+                                "own cost, the row minus NONE, ≤ 1 µs and ≤ 300 B per connect.",
+    "EmbeddedAcceptBenchmark": "One op = an accepted child's life without the kernel: a new EmbeddedChannel "
+                               "(active at once, from one computer) and its close; ns/op. SESSION_LIMIT: `InboundSessionLimitHandler` on "
+                               "`xpProfessional()`; _NO_TIMER: a scheduler that arms nothing. Goal: the row minus "
+                               "NONE ≤ 300 B per accept.",
     "WholeAttemptBenchmark": "One op = newAttempt (granted at once) + established(); what a connect pays the "
                              "limiter, and what its half-open timer costs. ns/op.",
     "MicrometerBenchmark": "One op = newAttempt (granted at once) + established(), with the system ticker and no "
@@ -252,30 +281,191 @@ def section(cls, entries):
     return out
 
 
-def report(entries, smoke, date):
-    first = entries[0] if entries else {}
+def jdk_major(entry):
+    version = str(entry.get("jdkVersion", "?"))
+    return version.split(".")[0] if version[:1].isdigit() else version
+
+
+def find(entries, cls, method=None, **params):
+    """The entry of class cls (and method, if given) whose params include every given one, or None."""
+    for entry in entries:
+        entry_cls, entry_method = split_name(entry["benchmark"])
+        if entry_cls != cls or (method is not None and entry_method != method):
+            continue
+        entry_params = entry.get("params", {})
+        if all(entry_params.get(k) == str(v) for k, v in params.items()):
+            return entry
+    return None
+
+
+def score(entry):
+    return entry["primaryMetric"]["score"] if entry else None
+
+
+def median_score(entry):
+    iters = iterations(entry) if entry else []
+    return statistics.median(iters) if iters else None
+
+
+def verdict(met):
+    return "n/a" if met is None else ("**met**" if met else "not met")
+
+
+def goal_rows(entries):
+    """Issue 17's table for one JDK's entries: (what, goal, figure, verdict) per row."""
+    rows = []
+    timer = find(entries, "WholeAttemptBenchmark", "limiterSystemScheduler")
+    no_timer = find(entries, "WholeAttemptBenchmark", "limiterNoTimer")
+    bare = find(entries, "WholeAttemptBenchmark", "bareSemaphore")
+    if timer:
+        ns, b = score(timer), alloc_norm(timer)
+        rows.append(("a whole attempt, real half-open timer (`WholeAttemptBenchmark.limiterSystemScheduler`)",
+                     "≤ 150 ns, ≤ 100 B/op",
+                     "%s ns, %s B/op (no timer %s ns, %s B; bare semaphore %s ns)" % (
+                         fmt(ns), fmt_bytes(b), fmt(score(no_timer)), fmt_bytes(alloc_norm(no_timer)), fmt(score(bare))),
+                     verdict(ns <= 150 and (b is None or b <= 100))))
+    for limit in ("1", "4", "10"):
+        for hold in ("0", "100"):
+            ours = find(entries, "SaturatedHandoffBenchmark", "handoff", type="QUEUEING_SEMAPHORE", limit=limit,
+                        holdTokens=hold)
+            juc = find(entries, "SaturatedHandoffJucBenchmark", "fairLimit" + limit, holdTokens=hold)
+            if ours and juc:
+                ratio, median_ratio = score(ours) / score(juc), None
+                if median_score(ours) and median_score(juc):
+                    median_ratio = median_score(ours) / median_score(juc)
+                rows.append(("saturated hand-off, limit %s, hold %s, like for like (ours ÷ `fairLimit%s`)" % (
+                    limit, hold, limit), "≥ 10× fair JUC, strictly FIFO",
+                    "%s vs %s ops/s: %.2f× (medians %s)" % (fmt(score(ours)), fmt(score(juc)), ratio,
+                                                           "%.2f×" % median_ratio if median_ratio else "n/a"),
+                    verdict(min(ratio, median_ratio or ratio) >= 10)))
+    for cls, row, label, ns_goal in (
+            ("EmbeddedConnectBenchmark", "HALF_OPEN_LIMIT", "`HalfOpenLimitHandler` per connect, no kernel", 1000),
+            ("EmbeddedAcceptBenchmark", "SESSION_LIMIT", "`InboundSessionLimitHandler` per accept, no kernel",
+             None)):
+        with_handler, none = find(entries, cls, handler=row), find(entries, cls, handler="NONE")
+        passing = find(entries, cls, handler="PASS_THROUGH")
+        without = passing or none  # the handler's own cost: over a pass-through handler, where the run has one
+        if with_handler and without:
+            extra_ns = score(with_handler) - score(without)
+            extra_b = None
+            if alloc_norm(with_handler) is not None and alloc_norm(without) is not None:
+                extra_b = alloc_norm(with_handler) - alloc_norm(without)
+            over_none = ""
+            if passing and none and alloc_norm(with_handler) is not None and alloc_norm(none) is not None:
+                over_none = "; %s ns, %+.0f B beyond NONE" % (fmt(score(with_handler) - score(none)),
+                                                             alloc_norm(with_handler) - alloc_norm(none))
+            base_label = "PASS_THROUGH" if passing else "NONE"
+            goal = ("≤ 1 µs and ≤ 300 B beyond the path without it" if ns_goal
+                    else "≤ 300 B beyond the path without it")
+            met = (extra_b is None or extra_b <= 300) and (ns_goal is None or extra_ns <= ns_goal)
+            rows.append(("%s (`%s`)" % (label, cls), goal,
+                         "%s ns, %s B per op beyond %s (%s ns, %s B)%s" % (
+                             ("+" if extra_ns >= 0 else "") + fmt(extra_ns), "n/a" if extra_b is None else "%+.0f" % extra_b, base_label,
+                             fmt(score(without)), fmt_bytes(alloc_norm(without)), over_none), verdict(met)))
+    accept, accept_none = (find(entries, "NettyAcceptBenchmark", handler="SESSION_LIMIT"),
+                           find(entries, "NettyAcceptBenchmark", handler="NONE"))
+    if accept and accept_none:
+        over = score(accept) / score(accept_none) - 1
+        median_ratio = (median_score(accept) / median_score(accept_none)
+                        if median_score(accept) and median_score(accept_none) else None)
+        extra_b = (alloc_norm(accept) - alloc_norm(accept_none)
+                   if alloc_norm(accept) is not None and alloc_norm(accept_none) is not None else None)
+        rows.append(("`InboundSessionLimitHandler`, accept and close on loopback (`NettyAcceptBenchmark`)",
+                     "≤ 5 %, ≤ 300 B/op",
+                     "%+.1f %% (median %s), %s B/op" % (over * 100, "%.2f×" % median_ratio if median_ratio else "n/a",
+                                                       "n/a" if extra_b is None else "%+.0f" % extra_b),
+                     verdict(over <= 0.05 and (extra_b is None or extra_b <= 300))))
+    drain = find(entries, "DrainBenchmark", kind="LIMITER_SYSTEM_SCHEDULER")
+    if drain:
+        per_second = 1e9 / score(drain)
+        rows.append(("granting 1 M queued waiters from one releasing thread (`DrainBenchmark`, real timers)",
+                     "≥ 2 M grants/s",
+                     "%s grants/s (no timer %s, bare semaphore %s)" % (
+                         fmt(per_second),
+                         fmt(1e9 / score(find(entries, "DrainBenchmark", kind="LIMITER_NO_TIMER")))
+                         if find(entries, "DrainBenchmark", kind="LIMITER_NO_TIMER") else "n/a",
+                         fmt(1e9 / score(find(entries, "DrainBenchmark", kind="SEMAPHORE")))
+                         if find(entries, "DrainBenchmark", kind="SEMAPHORE") else "n/a"),
+                     verdict(per_second >= 2e6)))
+    return rows
+
+
+def load_meta(path):
+    meta_path = (path[:-len(".json")] if path.endswith(".json") else path) + ".meta"
+    try:
+        with open(meta_path) as source:
+            return json.load(source)
+    except (OSError, ValueError):
+        return None
+
+
+def describe_run(meta):
+    if not meta:
+        return "load not recorded", None
+    loads = meta.get("loads", [])
+    peak = max(loads) if loads else None
+    text = "%s, %s s (%.1f min)" % (meta.get("started", "?"), meta.get("seconds", "?"),
+                                   float(meta.get("seconds", 0)) / 60)
+    if loads:
+        text += "; load average (1 min) %.2f–%.2f, mean %.2f over %d samples" % (
+            min(loads), peak, statistics.mean(loads), len(loads))
+    return text, peak
+
+
+def report(entries, smoke, date, metas=None):
+    metas = metas or {}
+    by_jdk = {}
+    for entry in entries:
+        by_jdk.setdefault(jdk_major(entry), []).append(entry)
+    jdks = sorted(by_jdk, key=lambda v: (not v.isdigit(), int(v) if v.isdigit() else 0, v))
+    busy = [jdk for jdk in jdks if (describe_run(metas.get(jdk))[1] or 0) > 2]
     out = ["# halfopen benchmark results", ""]
-    if smoke:
-        out += ["> **Smoke run on a busy machine, not a measurement.** It ran on 2 cores shared with other",
-                "> builds: these numbers only prove that the benchmarks run and their checks pass. Regenerate",
+    if smoke or busy:
+        out += ["> **Smoke run on a busy machine, not a measurement%s.** It ran on 2 cores shared with other" % (
+                    " (load above 2 on JDK %s)" % ", ".join(busy) if busy and not smoke else ""),
+                "> work: these numbers only prove that the benchmarks run and their checks pass. Regenerate",
                 "> with `run-quick.sh` or `run-full.sh` on a quiet machine.", ""]
+    first = entries[0] if entries else {}
     out += ["Generated by `benchmarks/report.py` from JMH JSON; do not edit by hand.", "",
             "- **Machine:** %s" % machine(),
-            "- **JDK:** %s, %s %s" % (first.get("jdkVersion", "?"), first.get("vmName", "?"),
-                                      first.get("vmVersion", "?")),
+            "- **JDKs:** %s" % "; ".join("%s (%s %s)" % (by_jdk[j][0].get("jdkVersion", "?"),
+                                                         by_jdk[j][0].get("vmName", "?"),
+                                                         by_jdk[j][0].get("vmVersion", "?")) for j in jdks),
             "- **JMH:** %s; warm-up %s × %s, measurement %s × %s (per benchmark: forks below)" % (
                 first.get("jmhVersion", "?"), first.get("warmupIterations", "?"), first.get("warmupTime", "?"),
                 first.get("measurementIterations", "?"), first.get("measurementTime", "?")),
-            "- **Date:** %s" % date,
-            "- **Ratio:** score ÷ the named baseline's score in the same run, same other parameters. For ns/op "
+            "- **Date:** %s" % date]
+    for jdk in jdks:
+        out.append("- **Run on JDK %s:** %s" % (jdk, describe_run(metas.get(jdk))[0]))
+    out += ["- **Ratio:** score ÷ the named baseline's score in the same run, same other parameters. For ns/op "
             "lower is better, for ops/s higher is better.",
             "- **B/op:** `gc.alloc.rate.norm` from `-prof gc` (n/a if the run had no `-prof gc`).", ""]
-    by_class = {}
-    for entry in entries:
-        by_class.setdefault(split_name(entry["benchmark"])[0], []).append(entry)
-    for cls in ORDER + sorted(c for c in by_class if c not in ORDER):
-        if cls in by_class:
-            out += section(cls, by_class[cls])
+    goals = {jdk: goal_rows(by_jdk[jdk]) for jdk in jdks}
+    whats = []
+    for jdk in jdks:
+        for what, goal, _, _ in goals[jdk]:
+            if (what, goal) not in whats:
+                whats.append((what, goal))
+    if whats:
+        out += ["## Goals (issue 17), each beside its baseline from the same run", "",
+                "| what | goal | " + " | ".join("JDK %s" % jdk for jdk in jdks) + " |",
+                "|---|---|" + "---|" * len(jdks)]
+        for what, goal in whats:
+            cells = []
+            for jdk in jdks:
+                found = [(figure, met) for w, g, figure, met in goals[jdk] if (w, g) == (what, goal)]
+                cells.append("%s: %s" % (found[0][1], found[0][0]) if found else "not run")
+            out.append("| %s | %s | %s |" % (what, goal, " | ".join(cells)))
+        out.append("")
+    for jdk in jdks:
+        if len(jdks) > 1:
+            out += ["# JDK %s" % jdk, ""]
+        by_class = {}
+        for entry in by_jdk[jdk]:
+            by_class.setdefault(split_name(entry["benchmark"])[0], []).append(entry)
+        for cls in ORDER + sorted(c for c in by_class if c not in ORDER):
+            if cls in by_class:
+                out += section(cls, by_class[cls])
     return "\n".join(out)
 
 
@@ -295,12 +485,19 @@ def main():
     parser.add_argument("--merge", metavar="OUT", help="only concatenate the inputs into OUT")
     args = parser.parse_args()
     entries = load(args.inputs)
+    metas = {}
+    for path in args.inputs:
+        meta = load_meta(path)
+        with open(path) as source:
+            found = json.load(source)
+        if meta and found:
+            metas[jdk_major(found[0])] = meta
     if args.merge:
         with open(args.merge, "w") as out:
             json.dump(entries, out, indent=2)
         return 0
     date = args.date or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    sys.stdout.write(report(entries, args.smoke, date) + "\n")
+    sys.stdout.write(report(entries, args.smoke, date, metas) + "\n")
     return 0
 
 

@@ -6,6 +6,7 @@ import io.halfopen.policy.AdmissionPolicy;
 import io.halfopen.policy.DeadDestination;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
+import io.halfopen.time.TimerWheel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -21,6 +22,11 @@ final class AttemptContext {
     final AdmissionGate gate;
     final Ticker ticker;
     final Scheduler scheduler;
+    /**
+     * The scheduler, if it is a {@link TimerWheel} on this limiter's ticker, else {@code null}: an attempt armed
+     * on it is armed from its grant's own clock reading ({@link TimerWheel#armAt}), without reading the clock again.
+     */
+    final TimerWheel sameClockWheel;
     final long halfOpenTimeoutNanos;
     final long queueTimeoutNanos;
     final boolean exemptLoopback;
@@ -37,6 +43,7 @@ final class AttemptContext {
         this.gate = gate;
         this.ticker = ticker;
         this.scheduler = scheduler;
+        this.sameClockWheel = scheduler instanceof TimerWheel wheel && wheel.ticker() == ticker ? wheel : null;
         this.halfOpenTimeoutNanos = halfOpenTimeoutNanos;
         this.queueTimeoutNanos = queueTimeoutNanos;
         this.exemptLoopback = exemptLoopback;

@@ -6,6 +6,7 @@ import io.halfopen.policy.Outcome;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.TimerNode;
+import io.halfopen.time.TimerWheel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
@@ -47,6 +48,9 @@ import java.util.function.Supplier;
  * with {@link SchedulerFailedException}; so does one that throws when the queue timer is armed.
  *
  * <h2>Publication</h2>
+ * The constructor's first values of {@code state}, {@code grantedAt} and {@code endedAt} are plain stores: every
+ * thread but the creating one reaches the attempt through a release that follows them (the gate's queue, the
+ * timer wheel's inbox, a hand-off's CAS, or whatever the owner hands it on with), as it must for any object.
  * {@code waiting} is written before the CAS to {@code QUEUED}, which publishes it to every thread that later
  * reads {@code QUEUED}; every other field read across threads is volatile or final. It is read only by the thread
  * that wins the CAS out of {@code QUEUED} into a departure, and cleared as soon as the wait is over (by that
@@ -69,12 +73,16 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
 
     private static final VarHandle STATE;
     private static final VarHandle DELIVERY;
+    private static final VarHandle GRANTED_AT;
+    private static final VarHandle ENDED_AT;
 
     static {
         try {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(DefaultConnectAttempt.class, "state", int.class);
             DELIVERY = lookup.findVarHandle(DefaultConnectAttempt.class, "delivery", int.class);
+            GRANTED_AT = lookup.findVarHandle(DefaultConnectAttempt.class, "grantedAt", long.class);
+            ENDED_AT = lookup.findVarHandle(DefaultConnectAttempt.class, "endedAt", long.class);
         } catch (final ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,12 +94,14 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
     private final Scheduler halfOpenTimers; // the limiter's scheduler, or the owner's (newAttempt with timers)
     private final long createdAt;
 
-    @SuppressWarnings("FieldMayBeFinal") // written through STATE
-    private volatile int state = ENTERING;
+    // state, grantedAt and endedAt get their first values in the constructor by plain stores (see "Publication"):
+    // a volatile initializer costs a full fence each, three per attempt. delivery starts at GRANTING, the default.
+    private volatile int state;
     @SuppressWarnings("unused") // accessed through DELIVERY
-    private volatile int delivery = GRANTING;
-    private volatile long grantedAt = NOT_YET;
-    private volatile long endedAt = NOT_YET;
+    private volatile int delivery;
+    private volatile long grantedAt;
+    /** When an attempt that was never granted ended; left {@code NOT_YET} by a granted one (nobody reads it). */
+    private volatile long endedAt;
     private volatile Cancellable queueTimer;
     private volatile Throwable failure;
     private Admission.Waiting waiting; // written before the CAS to QUEUED, see "Publication"
@@ -103,6 +113,9 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
         this.listener = listener;
         this.halfOpenTimers = halfOpenTimers;
         this.createdAt = context.ticker.nanoTime();
+        STATE.set(this, ENTERING);
+        GRANTED_AT.set(this, NOT_YET);
+        ENDED_AT.set(this, NOT_YET);
     }
 
     // ---------------------------------------------------------------- entering
@@ -256,8 +269,7 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
             return; // cancelled between the grant and this delivery
         }
         try {
-            final long remaining = context.halfOpenTimeoutNanos - (context.ticker.nanoTime() - grantedAt);
-            halfOpenTimers.arm(this, Math.max(0L, remaining), TimeUnit.NANOSECONDS);
+            armHalfOpenTimer();
         } catch (final Throwable t) {
             endBeforeConnect(context.schedulerFailed("half-open timeout", t, remote, queueWait()));
             return;
@@ -275,6 +287,24 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
         }
         if (!DELIVERY.compareAndSet(this, GRANTING, DELIVERED)) {
             tellOwnerToAbort(); // the half-open timer fired while granted() ran
+        }
+    }
+
+    /**
+     * Arms the half-open timer to expire the half-open timeout after the grant. On the limiter's own wheel (its
+     * clock is the limiter's ticker) the deadline is computed from the grant's reading, with no second one; on any
+     * other scheduler the delay is what remains of the timeout now.
+     */
+    private void armHalfOpenTimer() {
+        final long timeout = context.halfOpenTimeoutNanos;
+        final TimerWheel wheel = context.sameClockWheel;
+        if (wheel != null && halfOpenTimers == wheel) {
+            final long granted = grantedAt;
+            final long deadline = granted + timeout;
+            wheel.armAt(this, deadline < granted ? Long.MAX_VALUE : deadline); // saturated: the timeout is positive
+        } else {
+            final long remaining = timeout - (context.ticker.nanoTime() - grantedAt);
+            halfOpenTimers.arm(this, Math.max(0L, remaining), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -379,18 +409,18 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
                 if (!STATE.compareAndSet(this, s, to.ordinal())) {
                     continue;
                 }
-                final long now = context.ticker.nanoTime();
+                // Only listeners need the end's time: read the clock for them alone, and before the exit, whose
+                // hand-off may run the next owners' whole callbacks on this thread.
+                final long now = context.events.hasListeners() ? context.ticker.nanoTime() : LimitEvents.UNREAD;
                 disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
                 if (!exempt()) {
                     context.gate.exit(this, outcomeOf(to, cause));
                 }
-                endedAt = now;
                 if (cause != null) {
                     failure = cause;
                 }
                 context.counters.countEnd(to);
-                final long granted = grantedAt;
-                context.events.attemptEnded(this, granted - createdAt, now - granted);
+                context.events.attemptEnded(this, createdAt, grantedAt, now);
                 return true;
             }
             if (s == QUEUED || s == ENTERING) {

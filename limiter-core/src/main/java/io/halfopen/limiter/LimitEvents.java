@@ -244,12 +244,44 @@ final class LimitEvents {
 
     // ---------------------------------------------------------------- attempts
 
+    /** What {@link #attemptEnded(ConnectAttempt, long, long, long)} takes for an end time nobody read. */
+    static final long UNREAD = Long.MIN_VALUE;
+
+    /**
+     * Whether a listener is registered: a racy snapshot, for skipping work that only listeners need (an attempt's
+     * end reads the clock only if one is).
+     *
+     * @return {@code true} if the last listener array seen is not empty
+     */
+    boolean hasListeners() {
+        return listeners.length != 0;
+    }
+
+    /**
+     * A granted attempt ended at {@code endedAt}: tells the listeners how long it waited and how long it held its
+     * slot. {@code endedAt} is {@link #UNREAD} if the attempt saw no listener when it ended (and so read no clock);
+     * one added since then gets the time of this call instead.
+     */
+    void attemptEnded(final ConnectAttempt attempt, final long createdAt, final long grantedAt, final long endedAt) {
+        final LimiterListener[] current = listeners;
+        if (current.length == 0) {
+            return;
+        }
+        final long end = endedAt != UNREAD ? endedAt : ticker.nanoTime();
+        deliverEnded(current, attempt, grantedAt - createdAt, end - grantedAt);
+    }
+
     /** An attempt ended: tells the listeners, with how long it waited and how long it held its slot. */
     void attemptEnded(final ConnectAttempt attempt, final long queueWaitNanos, final long halfOpenNanos) {
         final LimiterListener[] current = listeners;
         if (current.length == 0) {
             return;
         }
+        deliverEnded(current, attempt, queueWaitNanos, halfOpenNanos);
+    }
+
+    private static void deliverEnded(final LimiterListener[] current, final ConnectAttempt attempt,
+            final long queueWaitNanos, final long halfOpenNanos) {
         final Duration queueWait = Duration.ofNanos(Math.max(0, queueWaitNanos));
         final Duration halfOpen = Duration.ofNanos(Math.max(0, halfOpenNanos));
         for (final LimiterListener listener : current) {

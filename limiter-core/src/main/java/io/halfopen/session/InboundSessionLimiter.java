@@ -594,7 +594,7 @@ public final class InboundSessionLimiter {
             idleTimeout = nullSessionIdleNanos;
             idleReason = SessionEndReason.NULL_SESSION_EXPIRED;
         }
-        final Session session = new Session(++lastSessionId, ComputerNames.key(info.computer()), info, exempt,
+        final Session session = new Session(this, ++lastSessionId, ComputerNames.key(info.computer()), info, exempt,
                 idleTimeout, idleReason, now);
         sessions.add(session);
         if (exempt) {
@@ -608,7 +608,9 @@ public final class InboundSessionLimiter {
         peakSessions = Math.max(peakSessions, sessions.size());
         armIdleCheck(session, idleTimeout);
         join(connection, session, info);
-        outbox.add(Notifications.opened(listener, session.info(now)));
+        if (listener != SessionListener.NONE) { // nobody to tell: no snapshot of the session either
+            outbox.add(Notifications.opened(listener, session.info(now)));
+        }
     }
 
     /** The computer's unnamed session takes the name of the first user to authenticate on it. */
@@ -636,7 +638,7 @@ public final class InboundSessionLimiter {
         session.remove(connection);
         openConnections--;
         if (session.connections == 0) {
-            end(session, SessionEndReason.CLOSED, session.info(ticker.nanoTime()));
+            end(session, SessionEndReason.CLOSED, null); // its snapshot is taken only if someone hears of it
         } else {
             rearmIfHandlesClosed(session);
         }
@@ -664,12 +666,16 @@ public final class InboundSessionLimiter {
         end(session, reason, last);
     }
 
+    /**
+     * Ends a session. {@code last} is its last snapshot, or {@code null} to take it here, and only if the end is
+     * heard: by a listener, or by the log (an idle session's end is logged).
+     */
     private void end(final Session session, final SessionEndReason reason, final SessionInfo last) {
         if (session.ended) {
             return;
         }
         session.ended = true;
-        session.disarm();
+        session.stopIdleCheck();
         sessions.remove(session);
         if (session.exempt) {
             exemptSessions--;
@@ -679,12 +685,14 @@ public final class InboundSessionLimiter {
         if (session.nullSession) {
             nullSessions--;
         }
-        outbox.add(Notifications.ended(listener, last, reason));
+        if (listener != SessionListener.NONE || reason != SessionEndReason.CLOSED) {
+            outbox.add(Notifications.ended(listener, last != null ? last : session.info(ticker.nanoTime()), reason));
+        }
     }
 
     private void armIdleCheck(final Session session, final long delayNanos) {
         if (delayNanos >= 0) {
-            session.idleCheck = scheduler.schedule(() -> checkIdle(session), delayNanos, TimeUnit.NANOSECONDS);
+            scheduler.arm(session, delayNanos, TimeUnit.NANOSECONDS); // the session is its own timer node
             session.idleCheckArmed = true;
         }
     }
@@ -696,7 +704,8 @@ public final class InboundSessionLimiter {
         }
     }
 
-    private void checkIdle(final Session session) {
+    /** The session's idle timer fired (on the scheduler's thread): ends it if it has been idle long enough. */
+    void checkIdle(final Session session) {
         final Outbox.Action first;
         lock.lock();
         try {

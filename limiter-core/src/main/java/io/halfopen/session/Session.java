@@ -1,20 +1,22 @@
 package io.halfopen.session;
 
-import io.halfopen.time.Cancellable;
+import io.halfopen.time.TimerNode;
 import java.time.Duration;
 
 /**
  * One live session of the table: a computer's session (named by the first user who authenticated on it, or
  * unnamed), a further user's session of the same computer, or one null session; its connections; its open
- * handles; its idle timer.
+ * handles; its idle timer, which is the session itself (a {@link TimerNode}): on the shared timer wheel arming and
+ * stopping the AutoDisconnect or null-session timer allocate nothing.
  *
  * <p>Guarded by the owning limiter's lock, except {@link #lastActivityNanos}, which is volatile so that
  * {@link SessionConnection#touch()} can refresh it without the lock (a lost race between two touches only
  * loses a few nanoseconds of idle time).
  */
-final class Session {
+final class Session extends TimerNode {
 
-    private static final Cancellable NOT_ARMED = () -> { };
+    /** Whose table this is: the idle timer's expiry is its check. */
+    private final InboundSessionLimiter owner;
 
     final long id;
     final String computerKey;
@@ -38,13 +40,14 @@ final class Session {
     /** The next session of the same computer, in the order they opened. */
     Session nextOfComputer;
 
-    Cancellable idleCheck = NOT_ARMED;
+    /** Whether the idle timer (this node) is armed, or its expiry's check has yet to run. */
     boolean idleCheckArmed;
     boolean ended;
     volatile long lastActivityNanos;
 
-    Session(final long id, final String computerKey, final ConnectionInfo info, final boolean exempt,
+    Session(final InboundSessionLimiter owner, final long id, final String computerKey, final ConnectionInfo info, final boolean exempt,
             final long idleTimeoutNanos, final SessionEndReason idleReason, final long nowNanos) {
+        this.owner = owner;
         this.id = id;
         this.computerKey = computerKey;
         this.computer = info.computer();
@@ -108,10 +111,16 @@ final class Session {
         return Math.max(0L, nowNanos - lastActivityNanos);
     }
 
-    void disarm() {
-        idleCheck.cancel();
-        idleCheck = NOT_ARMED;
+    /** Stops the idle timer (the session ended); a check already under way finds the session ended. */
+    void stopIdleCheck() {
+        disarm();
         idleCheckArmed = false;
+    }
+
+    /** The idle timer fired: the owner checks the session's idle time, on the scheduler's thread. */
+    @Override
+    protected void expire() {
+        owner.checkIdle(this);
     }
 
     SessionInfo info(final long nowNanos) {

@@ -242,7 +242,20 @@ public final class TimerWheel implements Scheduler {
         if (delay < 0) {
             throw new IllegalArgumentException("delay must be >= 0, was " + delay + " " + unit);
         }
-        final long deadline = saturatedAdd(ticker.nanoTime(), unit.toNanos(delay));
+        armAt(node, saturatedAdd(ticker.nanoTime(), unit.toNanos(delay)));
+    }
+
+    /**
+     * Arms {@code node} to expire at {@code deadline} on this wheel's {@link #ticker()}: {@link #arm} without its
+     * clock reading, for a caller that has just read the same clock (the limiter arms an attempt's half-open timer
+     * from its grant's reading). A deadline already past expires at the wheel's next tick.
+     *
+     * @param node     the node, not armed
+     * @param deadline a reading of {@link #ticker()} plus the delay
+     * @throws IllegalStateException if the node is armed already, or bound to another wheel
+     */
+    public void armAt(final TimerNode node, final long deadline) {
+        Objects.requireNonNull(node, "node");
         node.bindTo(this);
         if (node.markArmed(deadline)) {
             push(node);

@@ -210,6 +210,7 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
     private final ConnectTimeoutScope connectTimeoutScope;
     /** Whether the placement has been looked at (at the first limited connect); a benign race: at most a few looks. */
     private volatile boolean placementChecked;
+    private final LimitedConnect.BudgetCache budgets = new LimitedConnect.BudgetCache();
 
     /**
      * Creates a handler that limits the connects of every {@link SocketChannel}.
@@ -304,7 +305,7 @@ public final class HalfOpenLimitHandler extends ChannelOutboundHandlerAdapter {
         }
         final int budgetMillis = connectTimeoutScope == ConnectTimeoutScope.QUEUE_AND_HANDSHAKE
                 ? channel.config().getConnectTimeoutMillis() : 0;
-        new LimitedConnect(ctx, remote, localAddress, promise, budgetMillis).start(limiter);
+        new LimitedConnect(ctx, remote, localAddress, promise, budgetMillis).start(limiter, budgets);
     }
 
     /**

@@ -10,12 +10,16 @@ import io.halfopen.session.SessionRefusedException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +100,7 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
      * @param limiter the limiter shared by every channel of the server; never null
      */
     public InboundSessionLimitHandler(final InboundSessionLimiter limiter) {
-        this(Objects.requireNonNull(limiter, "limiter"), InboundSessionLimitHandler::describeByRemoteAddress,
+        this(Objects.requireNonNull(limiter, "limiter"), new ByRemoteAddress(),
                 refusal -> null);
     }
 
@@ -241,8 +245,9 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
     private boolean admit(final ChannelHandlerContext ctx) {
         final Channel channel = ctx.channel();
         final SessionConnection connection;
+        final Binding binding = new Binding(channel);
         try {
-            connection = limiter.admit(describer.apply(channel), channel::close);
+            connection = limiter.admit(describer.apply(channel), binding);
         } catch (final SessionRefusedException refusal) {
             refuse(ctx, refusal);
             return false;
@@ -255,8 +260,33 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
             return false;
         }
         channel.attr(CONNECTION).set(connection);
-        channel.closeFuture().addListener(closed -> connection.close());
+        binding.connection = connection;
+        channel.closeFuture().addListener(binding);
         return true;
+    }
+
+    /**
+     * Ties an admitted channel and its connection both ways, in one object: the limiter's disconnect callback closes
+     * the channel, and the channel's close ends the connection. {@code connection} is written before the listener is
+     * added, which publishes it to the thread that completes the close future.
+     */
+    private static final class Binding implements Runnable, ChannelFutureListener {
+        private final Channel channel;
+        SessionConnection connection;
+
+        Binding(final Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void run() {
+            channel.close();
+        }
+
+        @Override
+        public void operationComplete(final ChannelFuture closed) {
+            connection.close();
+        }
     }
 
     private void refuse(final ChannelHandlerContext ctx, final SessionRefusedException refusal) {
@@ -320,12 +350,38 @@ public final class InboundSessionLimitHandler extends ChannelDuplexHandler {
         }
     }
 
-    private static ConnectionInfo describeByRemoteAddress(final Channel channel) {
-        final SocketAddress remote = channel.remoteAddress();
-        if (!(remote instanceof InetSocketAddress)) {
-            throw new IllegalArgumentException("InboundSessionLimitHandler needs an IP channel, remote address was "
-                    + remote + "; use withConnectionInfo to name the computer");
+    /**
+     * The default describer: the computer is the remote IP address. It keeps the last description it made and gives
+     * it again to the next channel from the same address (a server's connections come from few computers, often one
+     * after another), saving the address's text and the description per accept. Thread-safe: a benign race on one
+     * volatile field, whose value is immutable; a miss only builds a new description.
+     */
+    private static final class ByRemoteAddress implements Function<Channel, ConnectionInfo> {
+        /** The last address described without a zone, and its description; replaced whole. */
+        private record Last(InetAddress address, ConnectionInfo info) { }
+
+        private volatile Last last;
+
+        @Override
+        public ConnectionInfo apply(final Channel channel) {
+            final SocketAddress remote = channel.remoteAddress();
+            if (!(remote instanceof InetSocketAddress inet)) {
+                throw new IllegalArgumentException("InboundSessionLimitHandler needs an IP channel, remote address was "
+                        + remote + "; use withConnectionInfo to name the computer");
+            }
+            final InetAddress address = inet.getAddress();
+            // Inet6Address.equals ignores the zone, which the computer's name keeps: only zoneless ones are cached
+            final boolean zoneless = address instanceof Inet4Address || address instanceof Inet6Address v6
+                    && v6.getScopeId() == 0 && v6.getScopedInterface() == null;
+            final Last cached = last;
+            if (zoneless && cached != null && cached.address().equals(address)) {
+                return cached.info();
+            }
+            final ConnectionInfo fresh = ConnectionInfo.from(inet);
+            if (zoneless) {
+                last = new Last(address, fresh);
+            }
+            return fresh;
         }
-        return ConnectionInfo.from((InetSocketAddress) remote);
     }
 }

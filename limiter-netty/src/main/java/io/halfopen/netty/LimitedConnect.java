@@ -20,6 +20,8 @@ import io.netty.channel.unix.UnixChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -28,10 +30,11 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ConnectionPendingException;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,23 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     private static final int CONNECTING = 2;
     private static final int ENDED = 3;
 
+    private static final VarHandle PHASE;
+
+    /**
+     * Event loop classes whose {@code terminationFuture()} throws {@link UnsupportedOperationException} because they
+     * never terminate (Netty's {@code EmbeddedEventLoop}): learnt at the first connect on each, so that later connects
+     * do not build (and fill in the stack trace of) that exception again.
+     */
+    private static final Set<Class<?>> NEVER_TERMINATING = ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(LimitedConnect.class, "phase", int.class);
+        } catch (final ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ChannelHandlerContext ctx;
     /**
      * The channel's event loop, which the connect follows throughout: the real connect is issued on it (so that the
@@ -88,14 +108,16 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * another executor when the handler was added with an {@code EventExecutorGroup} of its own.
      */
     private final EventLoop loop;
-    /** The half-open timer on real time: asked for at the grant, started at the SYN. */
-    private final SynStartedTimer halfOpenTimer;
     private final InetSocketAddress remote;
     private final SocketAddress local;
     private final ChannelPromise promise;
-    private final AtomicInteger phase = new AtomicInteger(QUEUED);
-    /** What the limiter holds instead of this: detached when the connect ends, so nothing ended stays reachable. */
-    private final DetachableListener listener = new DetachableListener(this);
+    /** QUEUED, GRANTED, CONNECTING or ENDED; starts at QUEUED (0, the default), moves by CAS through PHASE. */
+    private volatile int phase;
+    /**
+     * What the limiter holds instead of this: detached when the connect ends, so nothing ended stays reachable; also
+     * the half-open timer on real time (a {@link SynStartedTimer}: asked for at the grant, started at the SYN).
+     */
+    private final DetachableListener listener;
 
     private volatile ConnectAttempt attempt;
     private volatile boolean starting;
@@ -117,7 +139,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             final ChannelPromise promise, final int budgetMillis) {
         this.ctx = ctx;
         this.loop = ctx.channel().eventLoop();
-        this.halfOpenTimer = new SynStartedTimer(loop);
+        this.listener = new DetachableListener(this, loop);
         this.remote = remote;
         this.local = local;
         this.promise = promise;
@@ -126,7 +148,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /** Asks for a slot; runs on {@code ctx.executor()} (the channel's loop, or the handler's own executor), inside
      * the handler's {@code connect}. */
-    void start(final HalfOpenLimiter limiter) {
+    void start(final HalfOpenLimiter limiter, final BudgetCache budgets) {
         if (loop.isShuttingDown()) {
             promise.tryFailure(shuttingDown());
             return;
@@ -137,7 +159,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         starting = true;
         try {
             if (budgetMillis > 0) {
-                final Duration budget = Duration.ofMillis(budgetMillis);
+                final Duration budget = budgets.of(budgetMillis);
                 started = limiter.usesSystemScheduler() ? limiter.newAttemptWithin(remote, listener, budget,
                         loopTimers()) : limiter.newAttemptWithin(remote, listener, budget);
             } else {
@@ -145,7 +167,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                         : limiter.newAttempt(remote, listener);
             }
         } catch (final RuntimeException e) {
-            phase.set(ENDED);
+            phase = ENDED;
             listener.detach();
             promise.tryFailure(e);
             return;
@@ -153,7 +175,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             starting = false;
         }
         attempt = started;
-        final int now = phase.get();
+        final int now = phase;
         if (now == ENDED) {
             started.cancel(); // a cancel that came before the handle was known; a no-op if it ended otherwise
         } else {
@@ -170,7 +192,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * that terminates drops its timers; the termination watch ends the connect then.
      */
     private Scheduler loopTimers() {
-        return halfOpenTimer;
+        return listener;
     }
 
     /**
@@ -191,7 +213,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     @Override
     public void granted(final ConnectAttempt granted) {
         attempt = granted;
-        if (!phase.compareAndSet(QUEUED, GRANTED)) {
+        if (!PHASE.compareAndSet(this, QUEUED, GRANTED)) {
             granted.cancel(); // given up meanwhile: give the slot back
             return;
         }
@@ -209,7 +231,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     @Override
     public void failed(final ConnectAttempt failed, final HalfOpenLimitException cause) {
-        if (phase.compareAndSet(QUEUED, ENDED)) {
+        if (PHASE.compareAndSet(this, QUEUED, ENDED)) {
             unwatch();
             promise.tryFailure(cause);
         }
@@ -222,11 +244,11 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 cause.timeout().toMillis(), remote));
         timeout.initCause(cause);
         halfOpenTimeout = timeout;
-        if (phase.compareAndSet(GRANTED, ENDED)) { // the hop to the event loop never ran: no socket
+        if (PHASE.compareAndSet(this, GRANTED, ENDED)) { // the hop to the event loop never ran: no socket
             unwatch();
             aborting.aborted();
             promise.tryFailure(timeout);
-        } else if (phase.get() == CONNECTING) {
+        } else if (phase == CONNECTING) {
             closeChannel(); // the real promise fails, then the slot frees once the close completed
         }
     }
@@ -255,7 +277,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
             }
             return;
         }
-        if (!phase.compareAndSet(GRANTED, CONNECTING)) {
+        if (!PHASE.compareAndSet(this, GRANTED, CONNECTING)) {
             return;
         }
         ctx.channel().closeFuture().removeListener(this); // from now on a close fails the real connect
@@ -264,7 +286,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         real.addListener(this);
         if (budgetMillis <= 0) {
             ctx.connect(remote, local, real);
-            halfOpenTimer.start(); // the transport sent the SYN inside connect: the half-open time starts now
+            listener.start(); // the transport sent the SYN inside connect: the half-open time starts now
             return;
         }
         // The transport arms CONNECT_TIMEOUT_MILLIS inside connect(): give it what the queue left of the budget,
@@ -280,12 +302,12 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         } finally {
             config.setConnectTimeoutMillis(budgetMillis);
         }
-        halfOpenTimer.start();
+        listener.start();
     }
 
     private void realConnectDone(final ChannelFuture real) {
         if (real.isSuccess() && halfOpenTimeout == null) {
-            if (!phase.compareAndSet(CONNECTING, ENDED)) {
+            if (!PHASE.compareAndSet(this, CONNECTING, ENDED)) {
                 return;
             }
             unwatch();
@@ -355,7 +377,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     /** The real connect failed and its socket is closed (out of SYN_SENT): tell the limiter, then the caller. */
     private void reportFailure(final Throwable cause) {
-        if (!phase.compareAndSet(CONNECTING, ENDED)) {
+        if (!PHASE.compareAndSet(this, CONNECTING, ENDED)) {
             return;
         }
         unwatch();
@@ -575,7 +597,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * waits (in {@link #afterSocketClosed}), closing again is a no-op and whichever report comes first counts.
      */
     private void loopTerminatedWhileConnecting() {
-        if (phase.get() != CONNECTING) {
+        if (phase != CONNECTING) {
             return;
         }
         closeAbandonedSocket(ctx.channel());
@@ -649,6 +671,25 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
         }
     }
 
+    /**
+     * The last connect budget a handler turned into a {@link Duration}: a handler's channels nearly always share one
+     * connect timeout, so a connect rarely needs a Duration of its own. A benign race (Duration is immutable, and a
+     * miss only builds one).
+     */
+    static final class BudgetCache {
+        private volatile Duration last = Duration.ZERO;
+
+        Duration of(final int millis) {
+            final Duration cached = last;
+            if (cached.toMillis() == millis) {
+                return cached;
+            }
+            final Duration fresh = Duration.ofMillis(millis);
+            last = fresh;
+            return fresh;
+        }
+    }
+
     private RejectedExecutionException shuttingDown() {
         return new RejectedExecutionException("the event loop of " + ctx.channel() + " is shutting down: the"
                 + " connect to " + remote + " was not issued");
@@ -659,14 +700,17 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     /** Watches the channel's close until the connect is issued, and the executor's termination until ENDED. */
     private void watch() {
         ctx.channel().closeFuture().addListener(this);
-        try {
-            final Future<?> terminated = loop.terminationFuture();
-            termination = terminated;
-            terminated.addListener(this);
-        } catch (final UnsupportedOperationException embedded) {
-            // EmbeddedEventLoop never terminates
+        final Class<?> loopClass = loop.getClass();
+        if (!NEVER_TERMINATING.contains(loopClass)) {
+            try {
+                final Future<?> terminated = loop.terminationFuture();
+                termination = terminated;
+                terminated.addListener(this);
+            } catch (final UnsupportedOperationException embedded) {
+                NEVER_TERMINATING.add(loopClass); // EmbeddedEventLoop: it never terminates; found once, not per connect
+            }
         }
-        final int now = phase.get();
+        final int now = phase;
         if (now == ENDED) {
             unwatch(); // ended while we were adding the listeners
         } else if (now == CONNECTING) {
@@ -698,9 +742,9 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
      * @return whether this call ended the connect
      */
     private boolean giveUp(final Throwable cause) {
-        int now = phase.get();
+        int now = phase;
         while (now == QUEUED || now == GRANTED) {
-            if (phase.compareAndSet(now, ENDED)) {
+            if (PHASE.compareAndSet(this, now, ENDED)) {
                 unwatch();
                 final ConnectAttempt ended = attempt;
                 if (ended != null) {
@@ -711,7 +755,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
                 }
                 return true;
             }
-            now = phase.get();
+            now = phase;
         }
         return false;
     }
@@ -722,7 +766,7 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
     public void operationComplete(final Future<Object> future) {
         final Object completed = future;
         if (completed == promise) {
-            if (promise.isCancelled() && !giveUp(null) && phase.get() == CONNECTING) {
+            if (promise.isCancelled() && !giveUp(null) && phase == CONNECTING) {
                 cancelledByCaller = true;
                 closeChannel(); // abort the real connect; the slot frees once the channel is closed
             }
@@ -738,6 +782,6 @@ final class LimitedConnect implements AttemptListener, FutureListener<Object> {
 
     @Override
     public String toString() {
-        return "LimitedConnect[" + remote + ", phase " + phase.get() + ", " + attempt + "]";
+        return "LimitedConnect[" + remote + ", phase " + phase + ", " + attempt + "]";
     }
 }

@@ -25,16 +25,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The limiter asks once per attempt (the half-open timer is the only thing it schedules here). Never started,
  * it never runs: a connect that ends before its SYN gives its slot back, and the limiter cancels the timer.
- * Thread-safe: every method is synchronized (called a few times per connect, uncontended).
+ * It is its own cancel handle, and keeps the loop's timer itself: no allocation of its own per connect beyond
+ * this object ({@link DetachableListener} extends it, so that the limiter's listener and timer of one connect are
+ * one object). Thread-safe: every method is synchronized (called a few times per connect, uncontended).
  */
-final class SynStartedTimer implements Scheduler {
+class SynStartedTimer implements Scheduler, Cancellable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HalfOpenLimitHandler.class);
 
     private final EventLoop loop;
     private Runnable task; // what the limiter asked to run; null once cancelled or started
     private long delayNanos;
-    private Cancellable started;
+    private Future<?> started;
     private boolean cancelled;
 
     SynStartedTimer(final EventLoop loop) {
@@ -48,7 +50,7 @@ final class SynStartedTimer implements Scheduler {
         }
         task = timeout;
         delayNanos = unit.toNanos(delay);
-        return this::cancel;
+        return this;
     }
 
     /** The SYN was sent: the half-open time starts now. A no-op if the timer was cancelled or never asked for. */
@@ -58,16 +60,17 @@ final class SynStartedTimer implements Scheduler {
             return;
         }
         task = null;
-        final Future<?> timer = loop.schedule(timeout, delayNanos, TimeUnit.NANOSECONDS);
-        started = () -> timer.cancel(false);
+        started = loop.schedule(timeout, delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    private synchronized void cancel() {
+    /** The limiter cancels the half-open timer (the attempt ended): before or after its start. Never throws. */
+    @Override
+    public synchronized void cancel() {
         cancelled = true;
         task = null;
         if (started != null) {
             try {
-                started.cancel();
+                started.cancel(false);
             } catch (final RuntimeException loopGone) { // RejectedExecutionException: the loop has shut down
                 LOG.debug("The half-open timer on {} could not be cancelled; the loop runs no timer any more: {}",
                         loop, loopGone.toString());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.halfopen.fixture.ModelChecked;
 import io.halfopen.policy.internal.QueueingSemaphore;
 import io.halfopen.time.VirtualClock;
 import java.net.InetAddress;
@@ -42,6 +43,13 @@ import org.junit.jupiter.api.Test;
  */
 class AttemptRacesLincheckTest {
 
+    /*
+     * Not trimmed: most of a race's cost is fixed (Lincheck instruments the classes at each check; see
+     * ModelChecked), not its invocations: one invocation of a race took 6-11 s where 50 took 10-26 s, at a load of
+     * 10-16 on two cores, so 20 would save a few seconds per race. And 20 was not shown to be enough: with
+     * DefaultConnectAttempt.leaveQueue's "return false -> true" mutant applied by hand (PIT's survivor, a race only
+     * the two cancel races reach), cancel vs grant passed at 20 invocations (one run, load 26).
+     */
     private static final int INVOCATIONS = 50;
     private static final Duration QUEUE_TIMEOUT = Duration.ofMillis(5);
     private static final Duration HALF_OPEN_TIMEOUT = Duration.ofSeconds(1);
@@ -65,6 +73,16 @@ class AttemptRacesLincheckTest {
         holder.established();
         waiter.cancel();
         limiter.close();
+        ModelChecked.warmUp("a release, a cancel, both timers and a close", () -> {
+            final VirtualClock warmClock = new VirtualClock();
+            final HalfOpenLimiter warm = oneSlot(warmClock);
+            final ConnectAttempt held = warm.newAttempt(REMOTE, new Recorder());
+            final ConnectAttempt queued = warm.newAttempt(REMOTE, new Recorder());
+            final ConnectAttempt timedOut = warm.newAttempt(REMOTE, new Recorder());
+            ModelChecked.inParallel(held::established, queued::cancel, () -> warmClock.advance(HALF_OPEN_TIMEOUT));
+            warm.close();
+            timedOut.cancel();
+        });
     }
 
     private static HalfOpenLimiter oneSlot(final VirtualClock clock) {
@@ -78,28 +96,7 @@ class AttemptRacesLincheckTest {
     }
 
     private static void timed(final String what, final Runnable test) {
-        final long start = System.nanoTime();
-        try {
-            Lincheck.runConcurrentTest(INVOCATIONS, test);
-        } finally {
-            System.out.printf("[lincheck] %s, %d invocations: %d ms%n", what, INVOCATIONS,
-                    (System.nanoTime() - start) / 1_000_000);
-        }
-    }
-
-    private static void runInParallel(final Runnable... actions) {
-        final Thread[] threads = new Thread[actions.length];
-        for (int i = 0; i < actions.length; i++) {
-            threads[i] = new Thread(actions[i]);
-            threads[i].start();
-        }
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        ModelChecked.check(what, INVOCATIONS, test);
     }
 
     /** No slot lost, none duplicated: exactly {@code maxHalfOpen} (1) fresh attempt goes at once, the next queues. */
@@ -125,7 +122,7 @@ class AttemptRacesLincheckTest {
             final ConnectAttempt waiter = limiter.newAttempt(REMOTE, waiterEvents);
             final AtomicBoolean cancelled = new AtomicBoolean();
 
-            runInParallel(holder::established, () -> cancelled.set(waiter.cancel()));
+            ModelChecked.inParallel(holder::established, () -> cancelled.set(waiter.cancel()));
 
             // cancel() ends the attempt whether it wins in the queue or after the grant (then it frees the slot)
             assertTrue(cancelled.get());
@@ -151,7 +148,7 @@ class AttemptRacesLincheckTest {
             final Recorder newcomerEvents = new Recorder();
             final AtomicReference<ConnectAttempt> newcomer = new AtomicReference<>();
 
-            runInParallel(holder::established, waiter::cancel,
+            ModelChecked.inParallel(holder::established, waiter::cancel,
                     () -> newcomer.set(limiter.newAttempt(REMOTE, newcomerEvents)));
 
             // the holder is gone and the waiter cancelled, so the newcomer must hold the slot, whatever the order
@@ -173,7 +170,7 @@ class AttemptRacesLincheckTest {
             final ConnectAttempt waiter = limiter.newAttempt(REMOTE, waiterEvents);
             final AtomicInteger wins = new AtomicInteger();
 
-            runInParallel(
+            ModelChecked.inParallel(
                     () -> wins.addAndGet(owned.established() ? 1 : 0),
                     () -> wins.addAndGet(owned.cancel() ? 1 : 0),
                     () -> wins.addAndGet(owned.aborted() ? 1 : 0));
@@ -200,7 +197,7 @@ class AttemptRacesLincheckTest {
             final ConnectAttempt owned = limiter.newAttempt(REMOTE, events);
             final AtomicInteger wins = new AtomicInteger();
 
-            runInParallel(
+            ModelChecked.inParallel(
                     () -> clock.advance(HALF_OPEN_TIMEOUT),
                     () -> wins.addAndGet(owned.established() ? 1 : 0),
                     () -> wins.addAndGet(owned.cancel() ? 1 : 0));
@@ -224,7 +221,7 @@ class AttemptRacesLincheckTest {
             final Recorder waiterEvents = new Recorder();
             final ConnectAttempt waiter = limiter.newAttempt(REMOTE, waiterEvents);
 
-            runInParallel(() -> clock.advance(QUEUE_TIMEOUT), holder::established);
+            ModelChecked.inParallel(() -> clock.advance(QUEUE_TIMEOUT), holder::established);
 
             final LimiterStats stats = limiter.stats();
             if (waiter.state() == AttemptState.HALF_OPEN) { // the grant won
@@ -254,7 +251,7 @@ class AttemptRacesLincheckTest {
             final Recorder events = new Recorder();
             final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
 
-            runInParallel(
+            ModelChecked.inParallel(
                     () -> joiner.set(limiter.newAttempt(REMOTE, events)),
                     () -> clock.advance(QUEUE_TIMEOUT),
                     holder::established);
@@ -285,7 +282,7 @@ class AttemptRacesLincheckTest {
             final Recorder events = new Recorder();
             final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
 
-            runInParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close,
+            ModelChecked.inParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close,
                     holder::established);
 
             final ConnectAttempt attempt = joiner.get();
@@ -322,7 +319,7 @@ class AttemptRacesLincheckTest {
             final Recorder events = new Recorder();
             final AtomicReference<ConnectAttempt> joiner = new AtomicReference<>();
 
-            runInParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close);
+            ModelChecked.inParallel(() -> joiner.set(limiter.newAttempt(REMOTE, events)), limiter::close);
 
             final ConnectAttempt attempt = joiner.get();
             assertEquals(AttemptState.REJECTED, attempt.state(), "a waiter was left hanging by close()");
@@ -406,7 +403,7 @@ class AttemptRacesLincheckTest {
                 () -> Lincheck.runConcurrentTest(INVOCATIONS, () -> {
                     final QueueingSemaphore<Object> semaphore = new QueueingSemaphore<>(1, waiter -> true);
                     final CheckThenSetAttempt attempt = new CheckThenSetAttempt(semaphore);
-                    runInParallel(() -> end.accept(attempt), () -> end.accept(attempt));
+                    ModelChecked.inParallel(() -> end.accept(attempt), () -> end.accept(attempt));
                     assertEquals(1, semaphore.availablePermits(), "permits after one attempt ended");
                 }));
         assertTrue(error.getMessage().contains("permits after one attempt ended"), error.getMessage());

@@ -3,6 +3,7 @@ package io.halfopen.limiter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.fixture.ModelChecked;
 import io.halfopen.time.VirtualClock;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,7 +11,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jetbrains.lincheck.Lincheck;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +61,14 @@ class ShadowGateLincheckTest {
         a.established();
         clock.advance(Duration.ofSeconds(1));
         limiter.close();
+        ModelChecked.warmUp("a shadow grant, a real exit and a close", () -> {
+            final VirtualClock warmClock = new VirtualClock();
+            final HalfOpenLimiter warm = oneShadowSlot(warmClock, new Grants());
+            final ConnectAttempt held = warm.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
+            final ConnectAttempt waiting = warm.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
+            ModelChecked.inParallel(held::established, waiting::cancel, warm::close);
+            warmClock.advance(Duration.ofMinutes(1));
+        });
     }
 
     private static HalfOpenLimiter oneShadowSlot(final VirtualClock clock, final Grants grants) {
@@ -69,28 +77,7 @@ class ShadowGateLincheckTest {
     }
 
     private static void timed(final String what, final Runnable test) {
-        final long start = System.nanoTime();
-        try {
-            Lincheck.runConcurrentTest(INVOCATIONS, test);
-        } finally {
-            System.out.printf("[lincheck] shadow: %s, %d invocations: %d ms%n", what, INVOCATIONS,
-                    (System.nanoTime() - start) / 1_000_000);
-        }
-    }
-
-    private static void runInParallel(final Runnable... actions) {
-        final Thread[] threads = new Thread[actions.length];
-        for (int i = 0; i < actions.length; i++) {
-            threads[i] = new Thread(actions[i]);
-            threads[i].start();
-        }
-        for (final Thread thread : threads) {
-            try {
-                thread.join();
-            } catch (final InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        ModelChecked.check("shadow: " + what, INVOCATIONS, test);
     }
 
     /** Every shadow timer ran, nothing is held or waiting, and the shadow slot is single and free. */
@@ -126,7 +113,7 @@ class ShadowGateLincheckTest {
             final ConnectAttempt waiter = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
             clock.advance(Duration.ofSeconds(1)); // the waiter's shadow would wait 1 s, its real attempt lasts 1 s
 
-            runInParallel(holder::established, waiter::established);
+            ModelChecked.inParallel(holder::established, waiter::established);
 
             assertEquals(2, grants.count.get(), "the holder's release granted the waiting shadow");
             assertEquals(Duration.ofSeconds(1).toNanos(), grants.waitedNanos.get());
@@ -143,7 +130,7 @@ class ShadowGateLincheckTest {
             final ConnectAttempt holder = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
             final ConnectAttempt waiter = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
 
-            runInParallel(holder::established, limiter::close);
+            ModelChecked.inParallel(holder::established, limiter::close);
 
             final int granted = grants.count.get();
             assertTrue(granted == 1 || granted == 2, "granted " + granted);
@@ -162,7 +149,7 @@ class ShadowGateLincheckTest {
             final ConnectAttempt b = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
             final ConnectAttempt c = limiter.newAttempt(REMOTE, new AttemptRacesLincheckTest.Recorder());
 
-            runInParallel(a::refused, b::established, c::cancel);
+            ModelChecked.inParallel(a::refused, b::established, c::cancel);
 
             clock.advance(Duration.ofMinutes(1));
             assertEquals(3, grants.count.get(), "each of the three shadows granted once");

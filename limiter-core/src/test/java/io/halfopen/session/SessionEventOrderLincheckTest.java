@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.fixture.ModelChecked;
 import java.util.List;
 import java.util.function.BiFunction;
-import org.jetbrains.lincheck.Lincheck;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,26 +40,7 @@ class SessionEventOrderLincheckTest {
     }
 
     private static void timed(final String what, final Runnable test) {
-        final long start = System.nanoTime();
-        try {
-            Lincheck.runConcurrentTest(INVOCATIONS, test);
-        } finally {
-            System.out.printf("[lincheck] %s, %d invocations: %d ms%n", what, INVOCATIONS,
-                    (System.nanoTime() - start) / 1_000_000);
-        }
-    }
-
-    private static void runInParallel(final Runnable first, final Runnable second) {
-        final Thread one = new Thread(first);
-        final Thread two = new Thread(second);
-        one.start();
-        two.start();
-        try {
-            one.join();
-            two.join();
-        } catch (final InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        ModelChecked.check(what, INVOCATIONS, test);
     }
 
     /**
@@ -70,7 +51,7 @@ class SessionEventOrderLincheckTest {
                                                       final EventLog log) {
         final TableUnderTest table = tables.apply(1, log);
         final Object only = table.admit(2);
-        runInParallel(() -> table.close(only), () -> {
+        ModelChecked.inParallel(() -> table.close(only), () -> {
             while (table.sessions() != 0) {
                 Thread.onSpinWait();
             }
@@ -83,7 +64,7 @@ class SessionEventOrderLincheckTest {
     private static void anOpenAndADisconnectOfTheSameComputer(
             final BiFunction<Integer, EventLog, TableUnderTest> tables, final EventLog log) {
         final TableUnderTest table = tables.apply(10, log);
-        runInParallel(() -> table.admit(2), () -> table.disconnect(2));
+        ModelChecked.inParallel(() -> table.admit(2), () -> table.disconnect(2));
         assertConsistent(log, table);
     }
 

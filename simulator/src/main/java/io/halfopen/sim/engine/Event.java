@@ -21,12 +21,13 @@ public abstract class Event implements Cancellable {
     static final byte FIRING = 1;
     static final byte WHEEL = 2;
     static final byte BEYOND = 3;
+    static final byte LANE = 4;
 
-    /** Where the event waits: {@link #NOWHERE} (not scheduled), or one of the loop's three places. */
+    /** Where the event waits: {@link #NOWHERE} (not scheduled), or one of the loop's four places. */
     byte where = NOWHERE;
     /** Position in a heap, while in one. */
     int index = -1;
-    /** Neighbours in a wheel slot's list, while in one. */
+    /** Neighbours in a wheel slot's list or in the loop's lane, while in one. */
     Event next;
     Event prev;
     /** The loop it is scheduled on, or null. */

@@ -91,11 +91,43 @@ public class Connect extends Event implements AttemptListener {
         final int submission = ++submissions;
         host.recorder().submitted(this);
         final ConnectAttempt handle = host.limiter().newAttempt(remote, this);
-        if (submission == submissions && attempt == null) {
-            attempt = handle; // queued; a grant inside newAttempt set it already, a rejection resubmitted it
+        if (submission == submissions && attempt == null && inFlight) {
+            attempt = handle; // queued: a grant inside newAttempt set it already, a refusal ended it
             waited = true;
             host.recorder().queued(this);
         }
+    }
+
+    /**
+     * Makes this record show a submission that has no record of its own (see {@link DeferredConnects}): what the
+     * recorder reads of it in {@code submitted} and {@code queued}.
+     */
+    final void describe(final InetSocketAddress remote, final Answer answer, final long rttNanos, final int lostSyns,
+            final int streamId, final long submittedAt, final boolean waited) {
+        this.remote = remote;
+        this.answer = answer;
+        this.effective = answer;
+        this.rtt = rttNanos;
+        this.lostSyns = lostSyns;
+        this.stream = streamId;
+        this.submittedAt = submittedAt;
+        this.grantedAt = -1;
+        this.attempt = null;
+        this.waited = waited;
+    }
+
+    /**
+     * Takes over a submission of {@link DeferredConnects} when the limiter first calls back about it: from now on this
+     * record is the attempt, in flight until it ends.
+     */
+    final void adopt(final InetSocketAddress remote, final Answer answer, final long rttNanos, final int lostSyns,
+            final int streamId, final long submittedAt, final boolean waited) {
+        if (inFlight) {
+            throw new IllegalStateException("attempt to " + this.remote + " has not ended; cannot adopt another");
+        }
+        describe(remote, answer, rttNanos, lostSyns, streamId, submittedAt, waited);
+        submissions++;
+        inFlight = true;
     }
 
     // ------------------------------------------------------------------------ the limiter's callbacks
@@ -132,27 +164,37 @@ public class Connect extends Event implements AttemptListener {
             fireIdle();
             return;
         }
-        final ConnectAttempt a = attempt;
-        final Ending ending;
+        finish(report(attempt, effective));
+    }
+
+    /**
+     * Tells a limiter's attempt the network's answer (or that the stack gave up) as a real owner would, and
+     * returns how the attempt ended: {@code established()}, {@code refused()}, {@code failed(cause)} for an ICMP
+     * unreachable, {@code aborted()} for a drop.
+     *
+     * @param attempt   the limiter's attempt, holding its slot
+     * @param effective the answer it got
+     * @return the ending
+     */
+    public static Ending report(final ConnectAttempt attempt, final Answer effective) {
         switch (effective) {
             case ACCEPT -> {
-                a.established();
-                ending = Ending.ESTABLISHED;
+                attempt.established();
+                return Ending.ESTABLISHED;
             }
             case REFUSE -> {
-                a.refused();
-                ending = Ending.REFUSED;
+                attempt.refused();
+                return Ending.REFUSED;
             }
             case UNREACHABLE -> {
-                a.failed(UNREACHABLE);
-                ending = Ending.UNREACHABLE;
+                attempt.failed(UNREACHABLE);
+                return Ending.UNREACHABLE;
             }
             default -> {
-                a.aborted();
-                ending = Ending.TIMED_OUT;
+                attempt.aborted();
+                return Ending.TIMED_OUT;
             }
         }
-        finish(ending);
     }
 
     private void finish(final Ending ending) {

@@ -3,6 +3,10 @@ package io.halfopen.sim.host;
 /**
  * Observes one simulated host's attempts, for metrics. Called on the simulation's thread, in event order.
  * {@link #ended} is called exactly once per submitted attempt, after the limiter has been told the outcome.
+ *
+ * <p>The {@link Connect} of a {@link #submitted} or {@link #queued} call may be a description that is reused for
+ * the next submission ({@link DeferredConnects}, an open-loop scanner's): read it during the call. Only a benign
+ * stream's attempts are always their own {@code Connect} from submission to end.
  */
 public interface HostRecorder {
 

@@ -1,8 +1,9 @@
 package io.halfopen.sim.population;
 
 import io.halfopen.policy.AdmissionPolicy;
+import io.halfopen.limiter.ConnectAttempt;
 import io.halfopen.sim.engine.EventLoop;
-import io.halfopen.sim.host.Connect;
+import io.halfopen.sim.host.Ending;
 import io.halfopen.sim.host.HostRecorder;
 import io.halfopen.sim.host.SimHost;
 import io.halfopen.sim.net.Addresses;
@@ -32,8 +33,14 @@ import java.util.SplittableRandom;
  *       {@code rate} per second.</li>
  * </ul>
  * One thread, one {@link EventLoop}; the same run and seed give the same epidemic, to the event.
+ *
+ * <h2>Memory</h2>
+ * A population holds about {@code threads} scans per infected host at any time, most of them queued in the
+ * limiters; so the simulator keeps per thread only what it must: a {@link WormScan} (the limiter's listener, 40
+ * bytes) while the scan waits or is in flight, a {@link ScanEnd} event only while it is in flight, and a turn in
+ * its {@link Worm}'s queue between scans. Ended scans and their events go back to pools here.
  */
-public final class Epidemic implements HostRecorder {
+public final class Epidemic {
 
     private static final int PORT = 445;
 
@@ -56,6 +63,8 @@ public final class Epidemic implements HostRecorder {
     private long scans;
     private long submitted;
     private boolean stopped;
+    private WormScan freeScans;
+    private ScanEnd freeEnds;
 
     private Epidemic(final EpidemicRun run, final PolicyLookup lookup, final Progress progress) {
         this.run = run;
@@ -123,8 +132,8 @@ public final class Epidemic implements HostRecorder {
 
     // --------------------------------------------------------------------- what the threads call
 
-    void scan(final WormThread thread) {
-        final int address = run.strategy().next(thread.worm(), random, space);
+    void scan(final Worm worm) {
+        final int address = run.strategy().next(worm, random, space);
         final boolean inside = Integer.toUnsignedLong(address) < space;
         final int target = inside ? byAddress.get(address) : -1;
         final Answer answer;
@@ -135,9 +144,59 @@ public final class Epidemic implements HostRecorder {
         } else {
             answer = Answer.DROP;
         }
-        thread.target(target);
+        WormScan scan = freeScans;
+        if (scan == null) {
+            scan = new WormScan();
+        } else {
+            freeScans = scan.nextFree;
+            scan.nextFree = null;
+        }
+        scan.worm = worm;
+        scan.target = target;
+        scan.answer = answer;
+        scan.rtt = run.rtt().sampleNanos(random);
         submitted++;
-        thread.submit(Addresses.socket(address, PORT), answer, run.rtt().sampleNanos(random), 0, 0);
+        worm.host().limiter().newAttempt(Addresses.socket(address, PORT), scan);
+    }
+
+    /** A scan ended: infect its target if it was a vulnerable host that accepted; its thread takes the next turn. */
+    void ended(final WormScan scan, final Ending ending) {
+        final Worm worm = scan.worm;
+        if (ending == Ending.ESTABLISHED && scan.target >= 0) {
+            infect(scan.target);
+        }
+        scan.worm = null;
+        scan.nextFree = freeScans;
+        freeScans = scan;
+        if (!stopped) {
+            worm.takeTurn();
+        }
+    }
+
+    /** The event of a scan's answer, from the pool. */
+    ScanEnd scanEnd(final WormScan scan, final ConnectAttempt attempt, final Answer effective) {
+        ScanEnd end = freeEnds;
+        if (end == null) {
+            end = new ScanEnd();
+        } else {
+            freeEnds = end.nextFree;
+            end.nextFree = null;
+        }
+        end.scan = scan;
+        end.attempt = attempt;
+        end.effective = effective;
+        return end;
+    }
+
+    void release(final ScanEnd end) {
+        end.scan = null;
+        end.attempt = null;
+        end.nextFree = freeEnds;
+        freeEnds = end;
+    }
+
+    void countScan() {
+        scans++;
     }
 
     void infect(final int host) {
@@ -155,20 +214,11 @@ public final class Epidemic implements HostRecorder {
             return;
         }
         final SimHost simHost = new SimHost("worm-" + host, loop, protectedHost[host] ? policy : none, run.options(),
-                this);
-        final Worm worm = new Worm(host, addresses[host], simHost, run.rate());
+                HostRecorder.NONE);
+        final Worm worm = new Worm(this, host, addresses[host], simHost, run.rate());
         for (int t = 0; t < run.threads(); t++) {
-            new WormThread(this, worm).schedule();
+            worm.takeTurn();
         }
-    }
-
-    boolean stopped() {
-        return stopped;
-    }
-
-    @Override
-    public void granted(final Connect connect) {
-        scans++;
     }
 
     private boolean live(final int address) {

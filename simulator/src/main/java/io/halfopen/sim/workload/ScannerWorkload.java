@@ -1,7 +1,7 @@
 package io.halfopen.sim.workload;
 
 import io.halfopen.sim.host.Connect;
-import io.halfopen.sim.host.ConnectOwner;
+import io.halfopen.sim.host.DeferredConnects;
 import io.halfopen.sim.host.Ending;
 import io.halfopen.sim.host.SimHost;
 import io.halfopen.sim.net.Addresses;
@@ -78,10 +78,14 @@ final class ScannerWorkload implements Workload {
     @Override
     public void start(final WorkloadContext context) {
         if (threads == 0) {
+            final DeferredConnects deferred = new DeferredConnects(context.host(), context.random(), context.stream());
             new OpenLoop(context, rate, arrivals, count) {
                 @Override
                 boolean next() {
-                    scan(new Connect(context.host(), ConnectOwner.NONE, context.random()), context);
+                    final SplittableRandom random = context.random();
+                    final int address = random.nextInt();
+                    final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
+                    deferred.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss);
                     return true;
                 }
             }.begin();

@@ -69,6 +69,95 @@ class EventLoopTest {
         }
 
         @Test
+        @DisplayName("an event scheduled with a reservation fires where an event scheduled at the reservation would have")
+        void aReservationKeepsItsPlaceAtItsInstant() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final long early = loop.reserve();
+            loop.at(new Named("second", log, loop), 5);
+            final long late = loop.reserve();
+            loop.at(new Named("fourth", log, loop), 5);
+            loop.at(new Named("third", log, loop), 5, late);
+            loop.at(new Named("first", log, loop), 5, early);
+            loop.at(new Named("far", log, loop), 5L << 40, loop.reserve()); // beyond the wheel
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("first@5", "second@5", "third@5", "fourth@5", "far@" + (5L << 40)), log);
+        }
+
+        @Test
+        @DisplayName("a reservation that would fire before the event being fired, or that the loop never made, is refused")
+        void aReservationInThePastIsRefused() {
+            final EventLoop loop = new EventLoop();
+            final List<String> log = new ArrayList<>();
+            final long old = loop.reserve();
+            final List<Throwable> refused = new ArrayList<>();
+            loop.at(new Event() {
+                @Override
+                protected void fire() {
+                    refused.add(assertThrows(IllegalArgumentException.class,
+                            () -> loop.at(new Named("past", log, loop), 7, old)));
+                    loop.at(new Named("later", log, loop), 8, old); // a later instant is not the past
+                }
+            }, 7);
+            loop.runUntil(Long.MAX_VALUE);
+            assertEquals(List.of("later@8"), log);
+            assertTrue(refused.get(0).getMessage().contains("in the past"), refused.get(0).getMessage());
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> loop.at(new Named("x", log, loop), 9, 99))
+                    .getMessage().contains("not a reservation"));
+        }
+
+        @Test
+        @DisplayName("events that schedule and cancel others at their own instant fire exactly as a sorted reference says")
+        void eventsSchedulingAtTheirOwnInstantFireInTheReferenceOrder() {
+            for (int round = 0; round < 20; round++) {
+                final long seed = round;
+                final List<String> reference = new ReferenceCascade(seed).run();
+                final List<String> log = new ArrayList<>();
+                final EventLoop loop = new EventLoop();
+                final List<Cancellable> pending = new ArrayList<>();
+                final long[] ids = {0};
+                final class Child {
+                    void schedule(final long id, final long delay, final boolean timer) {
+                        final Runnable fire = () -> {
+                            log.add(id + "@" + loop.nanoTime());
+                            spawn(id);
+                        };
+                        if (timer) {
+                            pending.add(loop.schedule(fire, delay, TimeUnit.NANOSECONDS));
+                        } else {
+                            final Event e = new Event() {
+                                @Override
+                                protected void fire() {
+                                    fire.run();
+                                }
+                            };
+                            loop.after(e, delay);
+                            pending.add(e);
+                        }
+                    }
+
+                    void spawn(final long id) {
+                        final SplittableRandom r = new SplittableRandom(seed * 1_000_003 + id);
+                        final int children = ids[0] < 3_000 ? r.nextInt(4) : 0;
+                        for (int c = 0; c < children; c++) {
+                            schedule(++ids[0], ReferenceCascade.delay(r), r.nextInt(3) == 0);
+                        }
+                        if (!pending.isEmpty() && r.nextInt(5) == 0) {
+                            pending.get(r.nextInt(pending.size())).cancel();
+                        }
+                    }
+                }
+                final Child child = new Child();
+                for (int i = 0; i < 20; i++) {
+                    child.schedule(++ids[0], i % 3, i % 4 == 0);
+                }
+                loop.runUntil(Long.MAX_VALUE);
+                assertEquals(reference, log, "round " + round);
+                assertEquals(0, loop.pending());
+            }
+        }
+
+        @Test
         @DisplayName("a random schedule of events and cancellations fires exactly as a sorted reference says, near and far")
         void randomSchedulesFireInTheReferenceOrder() {
             final SplittableRandom random = new SplittableRandom(11);
@@ -257,6 +346,64 @@ class EventLoopTest {
                 assertTrue(e.getCause().getMessage().contains("confined"), e.getCause().getMessage());
             } finally {
                 other.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * The reference for the cascade test: the same events, spawned and cancelled by the same draws, kept in one
+     * sorted set by (instant, band, scheduling order).
+     */
+    private static final class ReferenceCascade {
+        private final long seed;
+        private final java.util.TreeSet<long[]> queue = new java.util.TreeSet<>(Comparator.<long[]>comparingLong(
+                x -> x[0]).thenComparingLong(x -> x[1]).thenComparingLong(x -> x[2]));
+        private final List<long[]> pending = new ArrayList<>();
+        private final List<String> log = new ArrayList<>();
+        private long sequence;
+        private long ids;
+        private long now;
+
+        ReferenceCascade(final long seed) {
+            this.seed = seed;
+        }
+
+        static long delay(final SplittableRandom r) {
+            return switch (r.nextInt(5)) {
+                case 0, 1 -> 0;
+                case 2 -> r.nextInt(3);
+                case 3 -> r.nextLong(3_000_000L);
+                default -> r.nextLong(80_000_000_000L);
+            };
+        }
+
+        List<String> run() {
+            for (int i = 0; i < 20; i++) {
+                schedule(++ids, i % 3, i % 4 == 0);
+            }
+            while (!queue.isEmpty()) {
+                final long[] e = queue.pollFirst();
+                now = e[0];
+                log.add(e[3] + "@" + now);
+                spawn(e[3]);
+            }
+            return log;
+        }
+
+        private void schedule(final long id, final long delay, final boolean timer) {
+            final long[] e = {now + delay, timer ? 1 : 0, sequence++, id};
+            queue.add(e);
+            pending.add(e);
+        }
+
+        private void spawn(final long id) {
+            final SplittableRandom r = new SplittableRandom(seed * 1_000_003 + id);
+            final int children = ids < 3_000 ? r.nextInt(4) : 0;
+            for (int c = 0; c < children; c++) {
+                schedule(++ids, delay(r), r.nextInt(3) == 0);
+            }
+            if (!pending.isEmpty() && r.nextInt(5) == 0) {
+                queue.remove(pending.get(r.nextInt(pending.size())));
             }
         }
     }

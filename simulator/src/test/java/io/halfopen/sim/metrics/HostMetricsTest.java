@@ -3,6 +3,7 @@ package io.halfopen.sim.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.sim.host.Ending;
 import io.halfopen.sim.host.HostOptions;
 import io.halfopen.sim.policy.PolicyLookup;
 import io.halfopen.sim.report.HostRow;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @DisplayName("HostMetrics: what the report's columns count")
 class HostMetricsTest {
@@ -46,5 +49,17 @@ class HostMetricsTest {
         assertEquals(7, r.metrics().stream(1).distinctDestinations());
         // the two desktops live in different /16s (one per stream): 14 in all
         assertEquals(14, r.metrics().total().distinctDestinations());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"scanner(rate=100)", "scanner(rate=100, threads=20)"})
+    @DisplayName("an attempt the limiter refuses at once, with no room in its queue, never counts as queued")
+    void anAttemptRefusedAtOnceIsNotQueued(final String scanner) {
+        final HostResult r = HostSimulation.run(new HostRun(Spec.parse("xp"), List.of(Workloads.parse(scanner)),
+                Duration.ofMinutes(1), 1, HostOptions.XP.withQueue(null, 0), Map.of()), PolicyLookup.builtIn(),
+                Progress.NONE);
+        assertTrue(r.metrics().total().ended(Ending.REJECTED) > 100, "refused: " + r.metrics().total().ended(Ending.REJECTED));
+        assertEquals(0, r.metrics().peakQueued(), "nothing ever waited");
+        assertEquals(0, r.metrics().queued());
     }
 }

@@ -28,7 +28,7 @@ class EpidemicTest {
     }
 
     private static Worm worm(final int address) {
-        return new Worm(0, address, new SimHost("w", new EventLoop(), PolicyLookup.builtIn().policy(Spec.of("xp")),
+        return new Worm(null, 0, address, new SimHost("w", new EventLoop(), PolicyLookup.builtIn().policy(Spec.of("xp")),
                 HostOptions.XP, HostRecorder.NONE), 0);
     }
 

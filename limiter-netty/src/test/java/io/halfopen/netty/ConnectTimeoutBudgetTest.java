@@ -18,21 +18,26 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A channel's {@code CONNECT_TIMEOUT_MILLIS} bounds the whole connect through the handler, queue wait plus
  * handshake ({@link ConnectTimeoutScope#QUEUE_AND_HANDSHAKE}, the default), or only the handshake
  * ({@link ConnectTimeoutScope#HANDSHAKE_ONLY}, XP's behaviour). Limit 1; a connect to a dropping peer holds the
- * slot. Real time on loopback: the bands are generous, and each is far from what the other behaviour gives.
+ * slot. Every scenario runs on every transport with the handler in both {@link HandlerPlacement}s: the budget
+ * follows the channel's event loop (where the transport arms its connect timeout), not the handler's executor.
+ * Real time on loopback: the bands are generous, and each is far from what the other behaviour gives.
  */
 class ConnectTimeoutBudgetTest {
 
     private final LoopbackPeers peers = new LoopbackPeers();
+    private final EventExecutorGroup handlerExecutors = new DefaultEventExecutorGroup(1);
     private EventLoopGroup group;
 
     @AfterEach
@@ -40,22 +45,26 @@ class ConnectTimeoutBudgetTest {
         if (group != null) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         }
+        handlerExecutors.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
         peers.close();
     }
 
-    private Bootstrap bootstrap(final TestTransport transport, final HalfOpenLimitHandler handler) {
+    private Bootstrap bootstrap(final TestTransport transport, final HandlerPlacement placement,
+            final HalfOpenLimitHandler handler) {
         transport.require();
         group = transport.newGroup(1);
-        return new Bootstrap().group(group).channel(transport.channelClass()).handler(handler);
+        return placement.install(new Bootstrap().group(group).channel(transport.channelClass()), handler,
+                handlerExecutors);
     }
 
     @ParameterizedTest
-    @EnumSource(TestTransport.class)
+    @MethodSource("io.halfopen.netty.HandlerPlacement#everyTransportInEveryPlacement")
     void aConnectStillQueuedWhenItsConnectTimeoutIsSpentFailsWithAQueueTimeoutAndIsNeverIssued(
-            final TestTransport transport) throws Exception {
+            final TestTransport transport,
+            final HandlerPlacement placement) throws Exception {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)
                 .halfOpenTimeout(Duration.ofSeconds(4)).build();
-        final Bootstrap bootstrap = bootstrap(transport, new HalfOpenLimitHandler(limiter));
+        final Bootstrap bootstrap = bootstrap(transport, placement, new HalfOpenLimitHandler(limiter));
         final ChannelFuture holder = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
                 .connect(peers.dropping());
         Await.until("the holder has the slot", () -> limiter.stats().halfOpen() == 1);
@@ -75,12 +84,13 @@ class ConnectTimeoutBudgetTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestTransport.class)
-    void aConnectGrantedLateGetsOnlyWhatTheQueueLeftOfItsConnectTimeout(final TestTransport transport)
+    @MethodSource("io.halfopen.netty.HandlerPlacement#everyTransportInEveryPlacement")
+    void aConnectGrantedLateGetsOnlyWhatTheQueueLeftOfItsConnectTimeout(final TestTransport transport,
+            final HandlerPlacement placement)
             throws Exception {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)
                 .halfOpenTimeout(Duration.ofSeconds(20)).build();
-        final Bootstrap bootstrap = bootstrap(transport, new HalfOpenLimitHandler(limiter));
+        final Bootstrap bootstrap = bootstrap(transport, placement, new HalfOpenLimitHandler(limiter));
         final ChannelFuture holder = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_500)
                 .connect(peers.dropping()); // frees the slot after 1.5 s (Netty's connect timeout)
         Await.until("the holder has the slot", () -> limiter.stats().halfOpen() == 1);
@@ -104,15 +114,16 @@ class ConnectTimeoutBudgetTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestTransport.class)
-    void aConnectGrantedAfterItsConnectTimeoutWasSpentFailsWithoutASyn(final TestTransport transport)
+    @MethodSource("io.halfopen.netty.HandlerPlacement#everyTransportInEveryPlacement")
+    void aConnectGrantedAfterItsConnectTimeoutWasSpentFailsWithoutASyn(final TestTransport transport,
+            final HandlerPlacement placement)
             throws Exception {
         // the limiter's timer runs 2 s late: the queue timer of a 300 ms budget would fire at 2.3 s, and the
         // slot frees 500 ms after the connect queued, granted to a connect whose whole budget is gone
         final Scheduler late = (task, delay, unit) -> Scheduler.system().schedule(task,
                 unit.toNanos(delay) + TimeUnit.SECONDS.toNanos(2), TimeUnit.NANOSECONDS);
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1).scheduler(late).build();
-        final Bootstrap bootstrap = bootstrap(transport, new HalfOpenLimitHandler(limiter));
+        final Bootstrap bootstrap = bootstrap(transport, placement, new HalfOpenLimitHandler(limiter));
         final ConnectAttempt holder = limiter.newAttempt(peers.accepting(), new RecordingOwner());
         final ChannelFuture connect = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 300)
                 .connect(peers.accepting());
@@ -151,12 +162,13 @@ class ConnectTimeoutBudgetTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TestTransport.class)
-    void handshakeOnlyLetsAConnectWaitInTheQueuePastItsConnectTimeoutAsXpDid(final TestTransport transport)
+    @MethodSource("io.halfopen.netty.HandlerPlacement#everyTransportInEveryPlacement")
+    void handshakeOnlyLetsAConnectWaitInTheQueuePastItsConnectTimeoutAsXpDid(final TestTransport transport,
+            final HandlerPlacement placement)
             throws Exception {
         final HalfOpenLimiter limiter = HalfOpenLimiter.builder().maxHalfOpen(1)
                 .halfOpenTimeout(Duration.ofSeconds(20)).build();
-        final Bootstrap bootstrap = bootstrap(transport, new HalfOpenLimitHandler(limiter,
+        final Bootstrap bootstrap = bootstrap(transport, placement, new HalfOpenLimitHandler(limiter,
                 HalfOpenLimitHandler.TCP_CHANNELS, ConnectTimeoutScope.HANDSHAKE_ONLY));
         final ChannelFuture holder = bootstrap.clone().option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 1_000)
                 .connect(peers.dropping());

@@ -353,7 +353,9 @@ class QueueingSemaphoreTest {
         assertEquals(before, semaphore.toString(), "counter and indices untouched");
         assertEquals(1, semaphore.counter(), "one held, one free");
         acquire(semaphore, 2);
+        final String allHeld = semaphore.toString();
         assertNull(releaseAndAcquire(semaphore, 3).cell, "counter 0: every permit held, nobody owed one");
+        assertEquals(allHeld, semaphore.toString(), "counter 0 is nobody owed: no hand-off, no cell claimed");
         assertEquals(0, semaphore.counter());
         assertEquals(List.of(), grantedIds());
     }

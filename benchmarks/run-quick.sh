@@ -2,8 +2,8 @@
 # Quick profile: every benchmark of RESULTS.md once, short iterations, with -prof gc, on one JDK.
 #   benchmarks/run-quick.sh                                                  # the java on PATH
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/run-quick.sh  # another JDK (harness and forks)
-# Writes results/quick-jdkN.json (JMH JSON) and results/quick-jdkN.meta (duration, the load average sampled
-# every 15 s), then regenerates RESULTS.md from every results/quick-jdk*.json present, one column per JDK in its
+# Writes results/quick-jdkN.json (JMH JSON) and results/quick-jdkN.meta (duration; sampled every 15 s, the cores
+# other processes kept busy, which decides report.py's smoke label, and the load average), then regenerates RESULTS.md from every results/quick-jdk*.json present, one column per JDK in its
 # goals table. Estimated 11–13 minutes per JDK on 2 cores (102 rows of 5 s, plus fork start-ups and the drain's
 # set-ups; it prints how long it took). Extra arguments go to JMH.
 set -euo pipefail
@@ -22,7 +22,8 @@ STARTED=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 LOADS="$OUT.loads"
 : > "$LOADS"
-( while true; do cut -d' ' -f1 /proc/loadavg >> "$LOADS"; sleep 15; done ) &
+# every 15 s: the cores that processes outside this script's tree kept busy, and the load average (report.py)
+python3 report.py --sample-other-cpu $$ "$LOADS" 15 &
 SAMPLER=$!
 trap 'kill "$SAMPLER" 2>/dev/null || true' EXIT
 
@@ -45,9 +46,10 @@ python3 - "$OUT.meta" "$LOADS" "$STARTED" "$SECONDS_TAKEN" <<'EOF'
 import json, sys
 out, loads, started, seconds = sys.argv[1:]
 with open(loads) as source:
-    samples = [float(line) for line in source if line.strip()]
+    samples = [line.split() for line in source if line.strip()]
 with open(out, "w") as sink:
-    json.dump({"started": started, "seconds": int(seconds), "loads": samples}, sink, indent=2)
+    json.dump({"started": started, "seconds": int(seconds), "other_cores": [float(s[0]) for s in samples],
+               "loads": [float(s[1]) for s in samples]}, sink, indent=2)
 EOF
 rm -f "$LOADS"
 python3 report.py --merge "$OUT.json" "$OUT-1.json" "$OUT-2.json" "$OUT-3.json"

@@ -15,6 +15,17 @@ public enum HandoffType {
             return new TicketGate(name(), TicketSemaphore.of(new QueueingSemaphore<>(limit, AdmissionTicket::tryAdmit)));
         }
     },
+    /**
+     * Ours, the lane's release and next start as one {@code releaseAndAcquire} (issue 17): no step on the permit
+     * counter; with waiters, the same hand-off and claim as the row above.
+     */
+    QUEUEING_SEMAPHORE_COMBINED {
+        @Override
+        public HandoffGate create(final int limit) {
+            return new TicketGate(name(),
+                    TicketSemaphore.of(new QueueingSemaphore<>(limit, AdmissionTicket::tryAdmit), true));
+        }
+    },
     /** The JCTools queue plus counter baseline, same tickets: see its javadoc for its FIFO caveats. */
     XADD_QUEUE_BASELINE {
         @Override

@@ -54,8 +54,9 @@ final class TicketLane implements Lane, AdmissionTicket {
         }
         held--;
         Blackhole.consumeCPU(holdTokens);
-        semaphore.release();
-        start();
+        if (semaphore.releaseAndAcquire(this)) { // release() then start(), or ours' one combined operation
+            held++;
+        }
         return true;
     }
 

@@ -12,6 +12,15 @@ interface TicketSemaphore {
 
     void release();
 
+    /**
+     * {@code release()} then {@code acquire(ticket)}: ours has a combined operation
+     * ({@link QueueingSemaphore#releaseAndAcquire}), used by {@link HandoffType#QUEUEING_SEMAPHORE_COMBINED} only.
+     */
+    default boolean releaseAndAcquire(final AdmissionTicket ticket) {
+        release();
+        return acquire(ticket);
+    }
+
     /** Free permits; for ours the raw counter, which also shows cells claimed and not yet visited. */
     int counter();
 
@@ -19,7 +28,23 @@ interface TicketSemaphore {
     boolean hasPending();
 
     static TicketSemaphore of(final QueueingSemaphore<AdmissionTicket> semaphore) {
+        return of(semaphore, false);
+    }
+
+    /**
+     * Ours; {@code combined}: the lane's release-then-start is one {@code releaseAndAcquire}, else the two calls.
+     */
+    static TicketSemaphore of(final QueueingSemaphore<AdmissionTicket> semaphore, final boolean combined) {
         return new TicketSemaphore() {
+            @Override
+            public boolean releaseAndAcquire(final AdmissionTicket ticket) {
+                if (!combined) {
+                    release();
+                    return acquire(ticket);
+                }
+                return semaphore.releaseAndAcquire(ticket) == null;
+            }
+
             @Override
             public boolean acquire(final AdmissionTicket ticket) {
                 return semaphore.acquire(ticket) == null;

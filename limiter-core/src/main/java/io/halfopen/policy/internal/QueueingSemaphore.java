@@ -44,6 +44,10 @@ import java.util.function.Supplier;
  *       {@code withdraw} will find the permit and finish the hand-off, done. {@code CANCELLED}: visit the next
  *       cell, with the same permit. {@code REFUSED}: the leaving waiter gave this permit back already, done.
  *       A hand-off whose cell lies in a removed segment jumps {@code deqIdx} to the next live segment.</li>
+ *   <li><b>releaseAndAcquire</b> (a holder ends one attempt and starts its next): a release followed by an
+ *       acquire, with their two opposite counter steps left out. One volatile read of {@code permits}: if
+ *       {@code >= 0}, the caller keeps its permit, no write; otherwise the release's hand-off, then the
+ *       acquire's claim, each exactly as above (see the method for why that is sound, and why in that order).</li>
  *   <li><b>withdraw</b> (a waiter that will decline every offer from now on leaves): one
  *       {@code getAndAdd(permits, +1)} gives its count back. If the old value was negative, other waiters are
  *       still owed permits and no hand-off needs this cell: it becomes {@code CANCELLED}, and if a hand-off had
@@ -261,6 +265,51 @@ public final class QueueingSemaphore<W> extends QueueingSemaphoreDequeueSide {
         if ((long) PERMITS.getAndAdd(this, 1L) < 0) {
             handOff();
         }
+    }
+
+    /**
+     * Returns the caller's permit and acquires again for {@code waiter}: for an owner that ends one attempt and
+     * starts its next. Its specification is {@link #release()} followed by {@link #acquire acquire(waiter)},
+     * two operations in the caller's program order, each taking effect at its own point (other threads'
+     * operations may take effect between the two, as they may between two separate calls); it is not one atomic
+     * step, and no implementation on this queue could make it one cheaply: the waiter granted may release and
+     * acquire again before {@code waiter} is in line, as it may after a plain {@code release()}. It never writes
+     * the permit counter, whose two opposite steps would cancel out:
+     * <ul>
+     *   <li>if the counter reads {@code >= 0}, nobody is owed a permit (the caller's own next attempt would be
+     *       the oldest waiter), so the caller keeps the permit it holds: one volatile read, no write; both
+     *       operations take effect at that read;</li>
+     *   <li>otherwise the permit is carried to the oldest waiter exactly as a release that read a negative
+     *       counter carries it (cell {@code deqIdx++}), and then {@code waiter} claims cell {@code enqIdx++}
+     *       exactly as an acquire that read a non-positive counter does (a deposit found there is the
+     *       caller's). The counter's net change is zero, so the execution is one of {@code release()} and
+     *       {@code acquire(waiter)} whose counter steps fell next to each other, right after that read: every
+     *       invariant of the class comment holds as it does for them, whatever the other threads do in between
+     *       (waiters that withdraw meanwhile make the hand-off skip their cells, and it may then end in the
+     *       cell this operation's own claim takes, which is then the caller's again).</li>
+     * </ul>
+     * The hand-off comes before the claim: the release takes effect first, so {@code waiter} never gets ahead
+     * of a waiter that the release's hand-off skipped past (claiming first and handing off second is
+     * {@code acquire(waiter)} followed by {@code release()}, which the model-checked test's known-bad copy
+     * shows is not the same: a waiter that joins between the claim and the hand-off, while the one ahead leaves,
+     * ends up behind {@code waiter}).
+     *
+     * <p>The caller must hold a permit, as for {@link #release()}. Thread-safe and lock-free, like the two
+     * operations it combines. Memory ordering: as {@link #release()} followed by {@link #acquire}, except that a
+     * caller that keeps its permit publishes nothing (no other thread takes that permit, so none needs to see
+     * the caller's writes); a hand-off publishes through the cell it writes, as a release does. {@code offer}
+     * runs on this thread for the waiter granted, before {@code waiter} is queued.
+     *
+     * @param waiter the caller's next waiter; published to other threads only if it has to wait
+     * @return {@code null} if the caller holds a permit on return (its own, kept, or a deposit it found),
+     *         otherwise {@code waiter}'s cell, as {@link #acquire} returns it
+     */
+    public Cell releaseAndAcquire(final W waiter) {
+        if ((long) PERMITS.getVolatile(this) >= 0) {
+            return null; // nobody is owed a permit: release-then-acquire would give this one straight back
+        }
+        handOff();
+        return enqueue(waiter);
     }
 
     /** Carries one permit to the next cell that needs it; see the class comment. */

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * observed through {@code releaseOne} (only a holder's thread can release), {@code cancel} (only a waiter can be
  * cancelled) and {@code available}. Both Lincheck strategies run: model checking (systematic interleavings of
  * the atomic steps) and stress (real threads). After every scenario, {@code @Validate} checks permit
- * conservation.
+ * conservation. One window is outside what it can be held to, and is pinned as such: a permit that a cancelling
+ * waiter's withdrawal carries on is nobody's until that cancel returns (see
+ * {@link #aPermitACancellingWaiterCarriesOnIsNobodysUntilItsCancelReturns}).
  *
  * <p>Three known-bad semaphores must be caught: {@link LostDepositSemaphore} and {@link DroppedHandOffSemaphore},
  * copies of the algorithm whose bugs only an interleaving shows (a permit overwritten between check and write;
@@ -247,6 +249,46 @@ class QueueingSemaphoreLincheckTest {
                             .minimizeFailedScenario(false)
                             .check(DroppedHandOffOnePermit.class));
             System.out.println("[lincheck] known-bad verdict: " + error.getMessage().strip().lines().findFirst().orElse(""));
+        });
+    }
+
+    /**
+     * What this specification cannot be held to, pinned so that the class comment's claim stays exact: a release
+     * whose offer a cancelling waiter declines returns with its permit still in that waiter's cell, and the
+     * cancel's withdrawal carries it on to the next waiter. Until the cancel returns, the permit is nobody's. Here
+     * 0 releases while 10 is being cancelled, and 2 looks for the permit of its waiter 20 after 0's release has
+     * returned but before the cancel has: it finds none, so no order of the three operations explains the
+     * history (release before the cancel gives the permit to 10, and then 10 cannot be cancelled; after it,
+     * 20 holds it). The smart withdrawal is the design (a withdrawal is one counter step, no wait for a release
+     * in flight); every other scenario observes a racing cancel only after it returned.
+     */
+    @Test
+    void aPermitACancellingWaiterCarriesOnIsNobodysUntilItsCancelReturns() {
+        timed("the cancel's window (known non-linearizable) model checking", () -> {
+            try {
+                final Method acquire = Operations.class.getMethod("acquire", int.class);
+                final Method release = Operations.class.getMethod("releaseOne", int.class);
+                final Method cancel = Operations.class.getMethod("cancel", int.class, int.class);
+                final Method available = Operations.class.getMethod("available");
+                final ExecutionScenario window = new ExecutionScenario(
+                        List.of(new Actor(acquire, List.of(0)), new Actor(acquire, List.of(1)),
+                                new Actor(acquire, List.of(2))),
+                        List.of(List.of(new Actor(release, List.of(0))),
+                                List.of(new Actor(cancel, List.of(1, 0))),
+                                List.of(new Actor(release, List.of(2)))),
+                        List.of(new Actor(release, List.of(2)), new Actor(available, List.of())),
+                        null);
+                final LincheckAssertionError error = assertThrows(LincheckAssertionError.class, () ->
+                        new ModelCheckingOptions().iterations(0).invocationsPerIteration(2000)
+                                .addCustomScenario(window).minimizeFailedScenario(false)
+                                .sequentialSpecification(FifoSemaphoreSpecification.OnePermit.class)
+                                .check(OnePermit.class));
+                System.out.println("[lincheck] the cancel's window: "
+                        + String.join("\n", error.getMessage().strip().lines().limit(14).toList()));
+                assertTrue(error.getMessage().contains("Invalid execution results"), error.getMessage());
+            } catch (final NoSuchMethodException e) {
+                throw new AssertionError(e);
+            }
         });
     }
 

@@ -335,6 +335,68 @@ class QueueingSemaphoreTest {
         assertEquals(expected, grantedIds(), "every live waiter, in order");
     }
 
+    private Waiter releaseAndAcquire(final QueueingSemaphore<Waiter> semaphore, final int id) {
+        final Waiter waiter = new Waiter(id);
+        waiter.cell = semaphore.releaseAndAcquire(waiter);
+        if (waiter.cell == null) {
+            waiter.state.set(ADMITTED);
+        }
+        return waiter;
+    }
+
+    @Test
+    void releaseAndAcquireWithNobodyWaitingKeepsThePermitAndWritesNothing() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(2);
+        acquire(semaphore, 0);
+        final String before = semaphore.toString();
+        assertNull(releaseAndAcquire(semaphore, 1).cell, "the caller's next attempt holds the permit at once");
+        assertEquals(before, semaphore.toString(), "counter and indices untouched");
+        assertEquals(1, semaphore.counter(), "one held, one free");
+        acquire(semaphore, 2);
+        final String allHeld = semaphore.toString();
+        assertNull(releaseAndAcquire(semaphore, 3).cell, "counter 0: every permit held, nobody owed one");
+        assertEquals(allHeld, semaphore.toString(), "counter 0 is nobody owed: no hand-off, no cell claimed");
+        assertEquals(0, semaphore.counter());
+        assertEquals(List.of(), grantedIds());
+    }
+
+    @Test
+    void releaseAndAcquireWithWaitersHandsThePermitToTheOldestAndQueuesBehindTheRest() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        acquire(semaphore, 1);
+        acquire(semaphore, 2);
+        final Waiter next = releaseAndAcquire(semaphore, 3);
+        assertNotNull(next.cell, "two waited before it: it waits");
+        assertEquals(List.of(1), grantedIds());
+        assertEquals(-2, semaphore.counter(), "one held, two owed: the counter is where it was");
+        semaphore.release();
+        semaphore.release();
+        assertEquals(List.of(1, 2, 3), grantedIds(), "the combined op's waiter is the youngest");
+        semaphore.release();
+        assertEquals(1, semaphore.counter());
+    }
+
+    @Test
+    void releaseAndAcquireCarriesThePermitPastWaitersThatLeftAndCanEndInItsOwnCell() {
+        final QueueingSemaphore<Waiter> semaphore = semaphore(1);
+        acquire(semaphore, 0);
+        final Waiter cancelled = acquire(semaphore, 1);
+        final Waiter declining = acquire(semaphore, 2);
+        assertTrue(declining.state.compareAndSet(WAITING, LEFT)); // leaving: declines, withdraws afterwards
+        cancelled.leave();
+        assertEquals(-1, semaphore.counter(), "only the declining waiter is still counted");
+        final Waiter next = releaseAndAcquire(semaphore, 3); // skips 1's cell, left with the declining 2
+        assertNotNull(next.cell);
+        assertEquals(1, declining.offers.get());
+        declining.cell.withdraw(); // carries the permit on: to the combined op's own waiter
+        assertEquals(List.of(3), grantedIds());
+        assertEquals(0, semaphore.counter(), "one held, nobody owed");
+        semaphore.release();
+        assertEquals(1, semaphore.counter());
+        assertEquals(0, cancelled.offers.get(), "a withdrawn waiter is never offered");
+    }
+
     @Test
     void segmentsAndMarkersDescribeThemselves() {
         final Segment segment = new Segment(3, null, 2);

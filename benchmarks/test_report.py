@@ -1,0 +1,65 @@
+"""Specifies report.py's smoke label: python3 -m unittest discover -s benchmarks -p 'test_report.py'."""
+
+import os
+import subprocess
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report  # noqa: E402
+
+
+def meta(other_cores=None, loads=None):
+    found = {"started": "2026-12-01 21:00 UTC", "seconds": 600}
+    if other_cores is not None:
+        found["other_cores"] = other_cores
+    if loads is not None:
+        found["loads"] = loads
+    return found
+
+
+class SmokeLabelTest(unittest.TestCase):
+
+    def test_a_run_whose_own_threads_raise_the_load_is_not_a_smoke_run(self):
+        # the quiet run of 54b2f9e: load 5.0-5.3 from the JUC rows' 20 threads, nothing else running
+        text, busy = report.describe_run(meta(other_cores=[0.02, 0.05, 0.11], loads=[2.0, 5.3, 4.1]))
+        self.assertFalse(busy)
+        self.assertIn("other processes' CPU 0.02–0.11 cores", text)
+        self.assertNotIn("Smoke run", report.report([], False, "today", {"17": meta([0.1], [5.3])}))
+
+    def test_other_processes_above_half_a_core_in_any_sample_make_a_smoke_run(self):
+        _, busy = report.describe_run(meta(other_cores=[0.0, 0.6, 0.0], loads=[1.0, 1.0, 1.0]))
+        self.assertTrue(busy)
+        entries = [{"jdkVersion": "17.0.1", "benchmark": "io.halfopen.benchmarks.X.y", "params": {},
+                    "primaryMetric": {"score": 1.0, "scoreUnit": "ns/op", "rawData": [[1.0]]}, "mode": "avgt"}]
+        self.assertIn("Smoke run", report.report(entries, False, "today", {"17": meta([0.6], [1.0])}))
+
+    def test_a_meta_without_cpu_samples_is_judged_by_its_load_as_before(self):
+        self.assertTrue(report.describe_run(meta(loads=[2.5]))[1])
+        self.assertFalse(report.describe_run(meta(loads=[1.5]))[1])
+        self.assertIsNone(report.describe_run(None)[1])
+
+    def test_the_other_cores_are_the_machine_busy_time_minus_the_tree_s(self):
+        # 1000 ticks busy on the machine, 900 of them the tree's, over 2 s at 100 ticks/s: 0.5 cores
+        self.assertAlmostEqual(0.5, report.other_cores((0, 0), (1000, 900), 2.0, 100))
+        self.assertEqual(0.0, report.other_cores((0, 0), (100, 150), 1.0, 100), "never negative")
+
+    def test_a_process_s_cpu_counts_in_its_tree_and_not_in_another_tree(self):
+        # a child that burns 0.5 s of CPU (its own CPU clock, so the machine's load does not matter)
+        ticks = os.sysconf("SC_CLK_TCK")
+        burn = [sys.executable, "-c", "import time\nwhile time.process_time() < 0.5: pass"]
+        sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+        try:
+            mine, others, busy = report.tree_jiffies(os.getpid()), report.tree_jiffies(sleeper.pid), \
+                report.busy_jiffies()
+            subprocess.run(burn, check=True)  # reaped: its time is now in this process's cutime
+            self.assertGreaterEqual(report.tree_jiffies(os.getpid()) - mine, 0.45 * ticks, "counted in its tree")
+            self.assertLess(report.tree_jiffies(sleeper.pid) - others, 0.1 * ticks, "not in another tree")
+            self.assertGreaterEqual(report.busy_jiffies() - busy, 0.45 * ticks, "and in the machine's")
+        finally:
+            sleeper.kill()
+            sleeper.wait()
+
+
+if __name__ == "__main__":
+    unittest.main()

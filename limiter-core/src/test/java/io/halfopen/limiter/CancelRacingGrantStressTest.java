@@ -29,11 +29,15 @@ class CancelRacingGrantStressTest {
      */
     private static final int ROUNDS = 5_000;
     private static final long BUDGET_NANOS = TimeUnit.SECONDS.toNanos(20);
+    /** How long past the budget a round's cancel() may take before the test fails instead of waiting on. */
+    private static final long ANSWER_GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private volatile int round;
     private volatile int cancelledRound;
     private volatile boolean cancelResult;
     private final AtomicReference<ConnectAttempt> waiterOfTheRound = new AtomicReference<>();
+    /** What the canceller threw, if it did: the round's answer never comes then, and the test must say why. */
+    private final AtomicReference<Throwable> cancellerFailure = new AtomicReference<>();
 
     @Test
     void aCancelThatLosesToTheGrantEndsTheGrantedAttemptAndFreesItsSlot() throws Exception {
@@ -47,7 +51,12 @@ class CancelRacingGrantStressTest {
                     }
                     Thread.onSpinWait();
                 }
-                cancelResult = waiterOfTheRound.get().cancel();
+                try {
+                    cancelResult = waiterOfTheRound.get().cancel();
+                } catch (final Throwable t) {
+                    cancellerFailure.set(t);
+                    return;
+                }
                 cancelledRound = r;
             }
         }, "canceller");
@@ -64,6 +73,14 @@ class CancelRacingGrantStressTest {
                 round = r; // the canceller goes now
                 holder.established(); // its release grants the waiter, unless the cancel came first
                 while (cancelledRound < r) {
+                    final Throwable failure = cancellerFailure.get();
+                    if (failure != null) {
+                        throw new AssertionError("round " + r + ": cancel() threw", failure);
+                    }
+                    if (System.nanoTime() - deadline > ANSWER_GRACE_NANOS) {
+                        throw new AssertionError("round " + r + ": cancel() has not returned "
+                                + TimeUnit.NANOSECONDS.toSeconds(ANSWER_GRACE_NANOS) + " s after the budget");
+                    }
                     Thread.onSpinWait();
                 }
                 rounds++;

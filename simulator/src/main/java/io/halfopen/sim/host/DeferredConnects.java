@@ -35,7 +35,8 @@ public final class DeferredConnects implements ConnectOwner {
     private final SplittableRandom random;
     private final int stream;
     private final Connect description;
-    private boolean submitting;
+    /** The attempt inside its {@code newAttempt} call, if any: a callback about it there means it never waited. */
+    private Waiting entering;
 
     /**
      * Creates the submissions of a stream.
@@ -65,11 +66,11 @@ public final class DeferredConnects implements ConnectOwner {
         description.describe(remote, answer, rttNanos, lostSyns, stream, now, false);
         host.recorder().submitted(description);
         final Waiting waiting = new Waiting(this, answer, rttNanos, lostSyns, now);
-        submitting = true;
+        entering = waiting;
         try {
             host.limiter().newAttempt(remote, waiting);
         } finally {
-            submitting = false;
+            entering = null;
         }
         if (waiting.connect == null) {
             description.describe(remote, answer, rttNanos, lostSyns, stream, now, true);
@@ -86,7 +87,7 @@ public final class DeferredConnects implements ConnectOwner {
     private Connect adopt(final Waiting waiting, final ConnectAttempt attempt) {
         final Connect c = new Connect(host, this, random);
         c.adopt(attempt.remote(), ANSWERS[waiting.answer], waiting.rtt, waiting.lostSyns, stream,
-                waiting.submittedAt, !submitting);
+                waiting.submittedAt, waiting != entering); // a holding gate may grant an older one in there
         waiting.connect = c;
         return c;
     }

@@ -38,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * as long as each arming is due no earlier than the last (a limiter's timeout is one constant, so its timers are
  * armed in deadline order), and the loop fires the ring's head when it comes first; an arming due earlier than the
  * ring's last one is a task event, as any scheduler's would be. A disarmed node stays in the ring until its instant
- * and is dropped unfired then, like a cancelled task. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
+ * and is dropped unfired then, like a cancelled task; unlike a cancelled task's event, which lets its task go at
+ * once, the ring keeps the node (a limiter's attempt, and what it references) reachable until that instant, as the
+ * disarm does not tell the loop: an attempt that ended before its half-open timeout stays until the timeout. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
  * every event was the first design; with a million pending events its cache misses made it the largest cost
  * of a worm simulation.)
  *
@@ -320,7 +322,8 @@ public final class EventLoop implements Ticker, Scheduler {
     }
 
     /**
-     * Returns how many events are scheduled.
+     * Returns how many events are scheduled; counts the held node armings that are still on one by one, in
+     * O(armings held).
      *
      * @return the number of pending events
      */

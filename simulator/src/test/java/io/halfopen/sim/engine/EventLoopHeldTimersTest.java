@@ -125,6 +125,31 @@ class EventLoopHeldTimersTest {
     }
 
     @Test
+    @DisplayName("the ring grows while it wraps around, and keeps its order")
+    void theRingGrowsWhileWrapped() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final List<String> expected = new ArrayList<>();
+        final List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            nodes.add(new Node("n" + i, log, loop));
+        }
+        for (int i = 0; i < 40; i++) { // 40 of the ring's first 64 places, then 30 of them fire
+            loop.arm(nodes.get(i), 10 + i, TimeUnit.NANOSECONDS);
+            expected.add("n" + i + "@" + (10 + i));
+        }
+        loop.runUntil(39);
+        assertEquals(expected.subList(0, 30), log);
+        for (int i = 40; i < 300; i++) { // wraps past the end of the first array, then grows twice
+            loop.arm(nodes.get(i), 1000 + i, TimeUnit.NANOSECONDS);
+            expected.add("n" + i + "@" + (39 + 1000 + i));
+        }
+        assertEquals(270, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(expected, log);
+    }
+
+    @Test
     @DisplayName("a disarmed node never expires, is not pending, and its instant does not move the clock")
     void aDisarmedNodeNeverExpires() {
         final EventLoop loop = new EventLoop();

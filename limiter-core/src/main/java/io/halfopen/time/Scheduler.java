@@ -30,7 +30,7 @@ public interface Scheduler {
      * Arms {@code node} to {@linkplain TimerNode#expire() expire} once after {@code delay}, unless it is
      * {@linkplain TimerNode#disarm() disarmed} first. A {@link TimerWheel} holds the node itself and allocates
      * nothing; the default implementation schedules one task of {@link #schedule} per arming, whose handle the
-     * node keeps for its disarm.
+     * node keeps for its disarm. Another scheduler may hold nodes too, through {@link TimerNode#holdArming}.
      *
      * @param node  the node, not armed
      * @param delay the delay, at least zero

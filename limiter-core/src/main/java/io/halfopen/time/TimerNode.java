@@ -22,11 +22,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code expire()} must be short and must not block (it runs on the shared timer thread); it may arm this
  *       node again or arm and disarm other nodes. On a {@link TimerWheel} an exception it throws is logged and
  *       does not disturb the wheel; on another scheduler it is that scheduler's, as a task's would be.</li>
+ *   <li>A scheduler that is not a wheel arms a node with one task of its own per arming, unless it holds the node
+ *       itself: then it overrides {@link Scheduler#arm}, marks the arming with {@link #holdArming}, and expires it
+ *       with {@link #expireHeld} (the simulator's event loop does, to cost nothing per arming).</li>
  * </ul>
  *
  * <h2>The state word</h2>
  * One {@code long}: bit 0 {@link #IN_INBOX} (the node is on a wheel's inbox stack), bit 1 {@link #ARMED}, bit 2
- * {@link #FOREIGN} (the arming is a task of a scheduler that is not a wheel), and above them the wheel arming's
+ * {@link #FOREIGN} (the arming is a task of a scheduler that is not a wheel, or held by one: see
+ * {@link #holdArming}), and above them the wheel arming's
  * deadline rounded up to a multiple of 8 ns, or, for a foreign arming, a generation count (so that a task left
  * from an earlier arming, one its disarm could not cancel in time, can never claim a later arming). Every
  * transition keeps {@code IN_INBOX} as it is except the wheel's own clearing of it, so a node is never pushed on
@@ -201,24 +205,7 @@ public abstract class TimerNode {
      * node keeps for its disarm. The word holds a generation instead of a deadline (see the class comment).
      */
     final void armVia(final Scheduler scheduler, final long delay, final TimeUnit unit) {
-        if (home instanceof TimerWheel wheel) { // it may still sit in that wheel's lists, whose links it shares
-            throw new IllegalStateException(this + " is bound to " + wheel + " and cannot be armed on " + scheduler);
-        }
-        long current = word();
-        long armed;
-        while (true) {
-            if ((current & ARMED) != 0) {
-                throw armedAlready();
-            }
-            // the next generation; IN_INBOX stays: the node may still be on a wheel's inbox
-            armed = (((current & DEADLINE) + 8L) & DEADLINE) | ARMED | FOREIGN | (current & IN_INBOX);
-            final long witness = (long) WORD.compareAndExchange(this, current, armed);
-            if (witness == current) {
-                break;
-            }
-            current = witness;
-        }
-        final long generation = armed & ~IN_INBOX;
+        final long generation = markForeignArmed(scheduler);
         final Cancellable task;
         try {
             task = scheduler.schedule(new ForeignArming(this, generation), delay, unit);
@@ -232,17 +219,87 @@ public abstract class TimerNode {
         }
     }
 
-    /** The task of a foreign arming: expires the node if it is still armed by {@code generation}. */
-    private void expireIfArmed(final long generation) {
+    /**
+     * Marks the node armed for a scheduler that is not a wheel, with the next generation; returns the armed word
+     * without {@link #IN_INBOX}.
+     */
+    private long markForeignArmed(final Scheduler scheduler) {
+        if (home instanceof TimerWheel wheel) { // it may still sit in that wheel's lists, whose links it shares
+            throw new IllegalStateException(this + " is bound to " + wheel + " and cannot be armed on " + scheduler);
+        }
+        long current = word();
+        while (true) {
+            if ((current & ARMED) != 0) {
+                throw armedAlready();
+            }
+            // the next generation; IN_INBOX stays: the node may still be on a wheel's inbox
+            final long armed = (((current & DEADLINE) + 8L) & DEADLINE) | ARMED | FOREIGN | (current & IN_INBOX);
+            final long witness = (long) WORD.compareAndExchange(this, current, armed);
+            if (witness == current) {
+                return armed & ~IN_INBOX;
+            }
+            current = witness;
+        }
+    }
+
+    // ------------------------------------------------------------------------------ held armings
+
+    /**
+     * For a {@link Scheduler} that keeps armed nodes in structures of its own instead of one task per arming (it
+     * overrides {@link Scheduler#arm} and calls this): marks the node armed and returns the arming's token, which
+     * the scheduler keeps beside the node and passes to {@link #expireHeld(long)} no earlier than the deadline.
+     * Allocates nothing. A {@link #disarm()} takes the arming back without telling the scheduler: the scheduler
+     * learns it from {@link #isHeld(long)} or {@code expireHeld} (so it holds a disarmed node, and what the node
+     * references, until it looks). A token is never the token of an earlier arming of the node, on any
+     * scheduler that is not a wheel, so an entry left from an earlier arming can never claim a later one.
+     *
+     * @param scheduler the scheduler that holds the arming, for error messages
+     * @return the arming's token
+     * @throws IllegalStateException if the node is armed already, or bound to a {@link TimerWheel}
+     */
+    public final long holdArming(final Scheduler scheduler) {
+        // home stays: a disarm cancels the handle of an earlier foreign arming, if any, which is stale (a no-op)
+        return markForeignArmed(scheduler);
+    }
+
+    /**
+     * Returns whether the held arming of {@code token} is still on: neither expired nor disarmed. A racy
+     * snapshot, exact on the thread that alone arms, disarms and expires the node.
+     *
+     * @param token a token {@link #holdArming} returned
+     * @return {@code true} if that arming will expire unless disarmed first
+     */
+    public final boolean isHeld(final long token) {
+        return (word() & ~IN_INBOX) == token;
+    }
+
+    /**
+     * The deadline of a held arming has passed: runs {@link #expire()}, on the calling thread, if the arming of
+     * {@code token} is still on; races a {@link #disarm()} by one compare-and-set, like any arming's expiry.
+     *
+     * @param token a token {@link #holdArming} returned
+     * @return {@code true} if this call expired the node; {@code false} if that arming was disarmed, or had
+     *         expired, before
+     */
+    public final boolean expireHeld(final long token) {
+        return expireIfArmed(token);
+    }
+
+    /**
+     * The task of a foreign arming, or a held arming's expiry: expires the node if it is still armed by
+     * {@code generation}; returns whether it did.
+     */
+    private boolean expireIfArmed(final long generation) {
         long current = word();
         while ((current & ~IN_INBOX) == generation) {
             final long witness = (long) WORD.compareAndExchange(this, current, current & ~ARMED);
             if (witness == current) {
                 expire();
-                return;
+                return true;
             }
             current = witness; // only the wheel clearing IN_INBOX, or a disarm
         }
+        return false;
     }
 
     /**

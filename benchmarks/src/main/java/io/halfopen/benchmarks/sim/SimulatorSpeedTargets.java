@@ -38,6 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       100/s with 128 threads through its own XP cap, until 90 % are infected (target: under 60 s). Heavy:
  *       run it alone, {@code -p policy=xp}.</li>
  * </ul>
+ * Each forks with the JVM options of the simulator README's command for it: its attempts live long (queued for
+ * minutes of simulated time), so a young generation sized to hold a run's allocation saves most of the collections.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -57,6 +59,7 @@ public class SimulatorSpeedTargets {
      * @return attempts made
      */
     @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmn1500m", "-XX:+UseParallelGC"}) // the README's command
     public long hourOfWormAndBenignMix() {
         final HostResult r = HostSimulation.run(new HostRun(Spec.parse(policy),
                 List.of(Workloads.parse("scanner(rate=1000)"), Workloads.parse("desktop")), Duration.ofHours(1), 1,
@@ -70,6 +73,7 @@ public class SimulatorSpeedTargets {
      * @return scans that went out
      */
     @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx12g", "-Xms12g", "-Xmn9g", "-XX:+UseParallelGC"}) // the README's command
     public long populationToNinetyPercent() {
         final EpidemicResult r = Epidemic.run(new EpidemicRun(24, 100_000, 0.05, 10, ScanStrategy.UNIFORM, 128, 100,
                 Spec.parse(policy), 1, 0.9, Duration.ofDays(30), 1, HostOptions.XP,

@@ -3,6 +3,7 @@ package io.halfopen.sim.engine;
 import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.Ticker;
+import io.halfopen.time.TimerNode;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,15 @@ import java.util.concurrent.TimeUnit;
  * and their count, are the same. Beyond the wheel a cancelled timer leaves its heap at once. A world event
  * scheduled for the very instant being fired (a thread's next turn, an answer without delay) that comes after every
  * such event already waiting goes into a first-in, first-out lane instead of the heap: the loop fires whichever of
- * the lane's head and the heap's top comes first, so the order is the same and the lane costs no sifting. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
+ * the lane's head and the heap's top comes first, so the order is the same and the lane costs no sifting. A
+ * limiter's half-open timer (a {@link TimerNode}, armed with {@link #arm}) is held without an object per arming: its
+ * node, instant, order and {@linkplain TimerNode#holdArming token} go into a first-in, first-out ring of arrays,
+ * as long as each arming is due no earlier than the last (a limiter's timeout is one constant, so its timers are
+ * armed in deadline order), and the loop fires the ring's head when it comes first; an arming due earlier than the
+ * ring's last one is a task event, as any scheduler's would be. A disarmed node stays in the ring until its instant
+ * and is dropped unfired then, like a cancelled task; unlike a cancelled task's event, which lets its task go at
+ * once, the ring keeps the node (a limiter's attempt, and what it references) reachable until that instant, as the
+ * disarm does not tell the loop: an attempt that ended before its half-open timeout stays until the timeout. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
  * every event was the first design; with a million pending events its cache misses made it the largest cost
  * of a worm simulation.)
  *
@@ -56,6 +65,13 @@ public final class EventLoop implements Ticker, Scheduler {
     private Event laneHead;
     private Event laneTail;
     private int inLane;
+    /** Held node armings in firing order, a ring of parallel arrays: see the class comment. */
+    private TimerNode[] heldNodes = new TimerNode[64];
+    private long[] heldTimes = new long[64];
+    private long[] heldOrders = new long[64];
+    private long[] heldTokens = new long[64];
+    private int heldHead;
+    private int heldCount;
     private long currentSlot;
     private int onWheel;
     private int lazilyCancelled;
@@ -92,6 +108,59 @@ public final class EventLoop implements Ticker, Scheduler {
         final TaskEvent event = new TaskEvent(task);
         enqueue(event, saturatedAdd(now, unit.toNanos(delay)), TIMER_BAND);
         return event;
+    }
+
+    /**
+     * Arms a limiter's timer node; it expires after the world's events of its instant, in the order a task
+     * scheduled now would run in. Allocates nothing when the node is due no earlier than the last node armed here
+     * (see the class comment); otherwise one task, as {@link Scheduler#arm} does.
+     *
+     * @param node  the node, not armed
+     * @param delay the delay, at least zero
+     * @param unit  its unit
+     */
+    @Override
+    public void arm(final TimerNode node, final long delay, final TimeUnit unit) {
+        Objects.requireNonNull(node, "node");
+        if (delay < 0) {
+            throw new IllegalArgumentException("delay must be >= 0, was " + delay + " " + unit);
+        }
+        checkThread();
+        final long time = saturatedAdd(now, unit.toNanos(delay));
+        if (heldCount > 0 && time < heldTimes[(heldHead + heldCount - 1) & (heldNodes.length - 1)]) {
+            Scheduler.super.arm(node, delay, unit); // out of the ring's order: a task event
+            return;
+        }
+        final long token = node.holdArming(this);
+        if (heldCount == heldNodes.length) {
+            growHeld();
+        }
+        final int at = (heldHead + heldCount) & (heldNodes.length - 1);
+        heldNodes[at] = node;
+        heldTimes[at] = time;
+        heldOrders[at] = TIMER_BAND | sequence++;
+        heldTokens[at] = token;
+        heldCount++;
+    }
+
+    private void growHeld() {
+        final int length = heldNodes.length;
+        final TimerNode[] nodes = new TimerNode[length * 2];
+        final long[] times = new long[length * 2];
+        final long[] orders = new long[length * 2];
+        final long[] tokens = new long[length * 2];
+        for (int i = 0; i < heldCount; i++) {
+            final int from = (heldHead + i) & (length - 1);
+            nodes[i] = heldNodes[from];
+            times[i] = heldTimes[from];
+            orders[i] = heldOrders[from];
+            tokens[i] = heldTokens[from];
+        }
+        heldNodes = nodes;
+        heldTimes = times;
+        heldOrders = orders;
+        heldTokens = tokens;
+        heldHead = 0;
     }
 
     /**
@@ -176,8 +245,31 @@ public final class EventLoop implements Ticker, Scheduler {
         while (!stopped) {
             final Event top = firing.isEmpty() ? null : firing.peek();
             final Event lane = laneHead;
+            final boolean fromLane = lane != null && (top == null || !EventHeap.before(top, lane));
+            final Event first = fromLane ? lane : top;
+            if (heldCount > 0 && heldComesBefore(first)) {
+                final int h = heldHead;
+                final long time = heldTimes[h];
+                if (time > endTime) {
+                    break;
+                }
+                final TimerNode node = heldNodes[h];
+                final long token = heldTokens[h];
+                final long order = heldOrders[h];
+                heldNodes[h] = null;
+                heldHead = (h + 1) & (heldNodes.length - 1);
+                heldCount--;
+                if (!node.isHeld(token)) {
+                    continue; // disarmed: dropped unfired, as a cancelled task is
+                }
+                now = time;
+                fired++;
+                firingOrder = order;
+                node.expireHeld(token);
+                continue;
+            }
             final Event next;
-            if (lane != null && (top == null || !EventHeap.before(top, lane))) {
+            if (fromLane) {
                 if (lane.time > endTime) {
                     break;
                 }
@@ -211,18 +303,39 @@ public final class EventLoop implements Ticker, Scheduler {
         return pending() > 0;
     }
 
+    /**
+     * Whether the ring's head fires before {@code first} (the lane's or the firing heap's next, or null): only once
+     * the wheel has turned to its slot, since an event of an earlier slot may still be on the wheel.
+     */
+    private boolean heldComesBefore(final Event first) {
+        final int h = heldHead;
+        final long time = heldTimes[h];
+        if ((time >>> SLOT_BITS) > currentSlot) {
+            return false;
+        }
+        return first == null || time < first.time || (time == first.time && heldOrders[h] < first.order);
+    }
+
     /** Makes the running {@link #runUntil} return after the current event. */
     public void stop() {
         stopped = true;
     }
 
     /**
-     * Returns how many events are scheduled.
+     * Returns how many events are scheduled; counts the held node armings that are still on one by one, in
+     * O(armings held).
      *
      * @return the number of pending events
      */
     public int pending() {
-        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled;
+        int held = 0;
+        for (int i = 0; i < heldCount; i++) {
+            final int at = (heldHead + i) & (heldNodes.length - 1);
+            if (heldNodes[at].isHeld(heldTokens[at])) {
+                held++;
+            }
+        }
+        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled + held;
     }
 
     /**
@@ -324,13 +437,16 @@ public final class EventLoop implements Ticker, Scheduler {
      */
     private boolean turnTo(final long endTime) {
         long next = nextOccupied();
-        if (next < 0) {
-            if (beyond.isEmpty()) {
-                return false;
-            }
+        if (next < 0 && !beyond.isEmpty()) {
             next = beyond.peek().time >>> SLOT_BITS;
         }
-        if (next > (endTime >>> SLOT_BITS)) {
+        if (heldCount > 0) {
+            final long heldSlot = heldTimes[heldHead] >>> SLOT_BITS; // after the current slot: see runUntil
+            if (next < 0 || heldSlot < next) {
+                next = heldSlot;
+            }
+        }
+        if (next < 0 || next > (endTime >>> SLOT_BITS)) {
             return false;
         }
         currentSlot = next;

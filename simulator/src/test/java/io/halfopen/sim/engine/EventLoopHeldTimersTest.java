@@ -1,0 +1,195 @@
+package io.halfopen.sim.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.halfopen.time.Scheduler;
+import io.halfopen.time.TimerNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop holds the limiters' timer nodes itself ({@link EventLoop#arm}, no object per arming): every firing, its
+ * instant and its place among the world's events and the tasks, is what it was when each arming was a task of
+ * {@link EventLoop#schedule} (the default {@link Scheduler#arm}), which is what keeps a simulation's reports the same
+ * for a seed.
+ */
+@DisplayName("EventLoop: timer nodes held without a task per arming")
+class EventLoopHeldTimersTest {
+
+    /** A timer node that logs its expiries. */
+    private static final class Node extends TimerNode {
+        private final String name;
+        private final List<String> log;
+        private final EventLoop loop;
+
+        Node(final String name, final List<String> log, final EventLoop loop) {
+            this.name = name;
+            this.log = log;
+            this.loop = loop;
+        }
+
+        @Override
+        protected void expire() {
+            log.add(name + "@" + loop.nanoTime());
+        }
+
+        boolean takeBack() {
+            return disarm();
+        }
+    }
+
+    /** Delays that tie, cross slots (2^20 ns), reach past the wheel (69 s), and come out of deadline order. */
+    private static final long[] DELAYS = {0, 0, 3, 1_000, 1L << 20, (1L << 20) + 1, 21_000_000_000L,
+        21_000_000_000L, 21_000_000_000L, 70_000_000_000L, 300_000_000_000L};
+
+    /**
+     * One random world: events that arm, disarm and re-arm nodes, schedule tasks, and schedule further events, on a
+     * loop run in random steps. {@code held}: nodes armed with the loop's own {@code arm}; else through a scheduler
+     * that only schedules, so each arming is a task.
+     */
+    private static List<String> run(final long seed, final boolean held) {
+        final EventLoop loop = new EventLoop();
+        final Scheduler armer = held ? loop : loop::schedule;
+        final List<String> log = new ArrayList<>();
+        final SplittableRandom random = new SplittableRandom(seed);
+        final List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            nodes.add(new Node("n" + i, log, loop));
+        }
+        final int[] budget = {400};
+        final class Actor extends Event {
+            private final String name;
+
+            Actor(final String name) {
+                this.name = name;
+            }
+
+            @Override
+            protected void fire() {
+                log.add(name + "@" + loop.nanoTime());
+                for (int step = random.nextInt(4); step >= 0; step--) {
+                    final Node node = nodes.get(random.nextInt(nodes.size()));
+                    switch (random.nextInt(5)) {
+                        case 0, 1 -> {
+                            if (!node.isArmed()) {
+                                armer.arm(node, DELAYS[random.nextInt(DELAYS.length)], TimeUnit.NANOSECONDS);
+                            }
+                        }
+                        case 2 -> log.add("disarm " + node.name + " " + node.takeBack());
+                        case 3 -> {
+                            final String task = "t" + log.size();
+                            loop.schedule(() -> log.add(task + "@" + loop.nanoTime()),
+                                    DELAYS[random.nextInt(DELAYS.length)], TimeUnit.NANOSECONDS);
+                        }
+                        default -> {
+                            if (budget[0]-- > 0) {
+                                loop.after(new Actor("a" + log.size()), DELAYS[random.nextInt(DELAYS.length)]);
+                            }
+                        }
+                    }
+                }
+                if (budget[0]-- > 0) { // the world goes on until its budget is spent
+                    loop.after(new Actor("b" + log.size()), DELAYS[random.nextInt(DELAYS.length)]);
+                }
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            loop.at(new Actor("start" + i), random.nextLong(2_000_000));
+        }
+        long end = 0;
+        boolean more = true;
+        while (more) {
+            end += random.nextLong(40_000_000_000L);
+            more = loop.runUntil(end);
+            log.add("step to " + end + ": now " + loop.nanoTime() + ", pending " + loop.pending() + ", fired "
+                    + loop.fired());
+        }
+        return log;
+    }
+
+    @Test
+    @DisplayName("held armings fire, and are dropped, exactly where task armings would")
+    void heldArmingsKeepTheOrderOfTaskArmings() {
+        for (long seed = 1; seed <= 200; seed++) {
+            final List<String> tasks = run(seed, false);
+            assertTrue(tasks.size() > 100, "a scenario that does something: " + tasks.size());
+            assertEquals(tasks, run(seed, true), "seed " + seed);
+        }
+    }
+
+    @Test
+    @DisplayName("the ring grows while it wraps around, and keeps its order")
+    void theRingGrowsWhileWrapped() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final List<String> expected = new ArrayList<>();
+        final List<Node> nodes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            nodes.add(new Node("n" + i, log, loop));
+        }
+        for (int i = 0; i < 40; i++) { // 40 of the ring's first 64 places, then 30 of them fire
+            loop.arm(nodes.get(i), 10 + i, TimeUnit.NANOSECONDS);
+            expected.add("n" + i + "@" + (10 + i));
+        }
+        loop.runUntil(39);
+        assertEquals(expected.subList(0, 30), log);
+        for (int i = 40; i < 300; i++) { // wraps past the end of the first array, then grows twice
+            loop.arm(nodes.get(i), 1000 + i, TimeUnit.NANOSECONDS);
+            expected.add("n" + i + "@" + (39 + 1000 + i));
+        }
+        assertEquals(270, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(expected, log);
+    }
+
+    @Test
+    @DisplayName("a disarmed node never expires, is not pending, and its instant does not move the clock")
+    void aDisarmedNodeNeverExpires() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final Node kept = new Node("kept", log, loop);
+        final Node dropped = new Node("dropped", log, loop);
+        loop.arm(kept, 10, TimeUnit.SECONDS);
+        loop.arm(dropped, 20, TimeUnit.SECONDS);
+        assertEquals(2, loop.pending());
+        assertTrue(dropped.takeBack());
+        assertEquals(1, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(List.of("kept@10000000000"), log);
+        assertEquals(1, loop.fired());
+        assertEquals(10_000_000_000L, loop.nanoTime());
+        loop.arm(dropped, 5, TimeUnit.SECONDS); // re-armed after its disarm
+        loop.runUntil(Long.MAX_VALUE);
+        assertEquals(List.of("kept@10000000000", "dropped@15000000000"), log);
+    }
+
+    @Test
+    @DisplayName("an armed node, a negative delay and another thread are refused")
+    void misuseIsRefused() throws Exception {
+        final EventLoop loop = new EventLoop();
+        final Node node = new Node("n", new ArrayList<>(), loop);
+        loop.arm(node, 1, TimeUnit.SECONDS);
+        assertThrows(IllegalStateException.class, () -> loop.arm(node, 1, TimeUnit.SECONDS));
+        final Node other = new Node("o", new ArrayList<>(), loop);
+        assertThrows(IllegalArgumentException.class, () -> loop.arm(other, -1, TimeUnit.SECONDS));
+        final Throwable[] thrown = new Throwable[1];
+        final Thread elsewhere = new Thread(() -> {
+            try {
+                loop.arm(other, 1, TimeUnit.SECONDS);
+            } catch (final Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        elsewhere.start();
+        elsewhere.join(10_000);
+        assertTrue(thrown[0] instanceof IllegalStateException, String.valueOf(thrown[0]));
+        assertFalse(other.isArmed());
+    }
+}

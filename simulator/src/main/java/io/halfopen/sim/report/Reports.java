@@ -17,9 +17,6 @@ import tools.jackson.dataformat.csv.CsvSchema;
  */
 public final class Reports {
 
-    private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
-    private static final CsvMapper CSV = new CsvMapper();
-
     private Reports() {
     }
 
@@ -100,8 +97,8 @@ public final class Reports {
      * @return the CSV text
      */
     public static <T extends Record> String csv(final List<T> rows, final Class<T> type) {
-        final CsvSchema schema = CSV.schemaFor(type).withHeader();
-        return CSV.writer(schema).writeValueAsString(rows);
+        final CsvSchema schema = Mappers.CSV.schemaFor(type).withHeader();
+        return Mappers.CSV.writer(schema).writeValueAsString(rows);
     }
 
     /**
@@ -111,7 +108,7 @@ public final class Reports {
      * @return the JSON text
      */
     public static String json(final Object value) {
-        return JSON.writeValueAsString(value) + "\n";
+        return Mappers.JSON.writeValueAsString(value) + "\n";
     }
 
     /**
@@ -137,5 +134,15 @@ public final class Reports {
      * @param <T>     the row type
      */
     public record Document<T>(List<String> command, List<T> rows, Map<String, List<double[]>> curves) {
+    }
+
+    /**
+     * Jackson's mappers, built when a report is first written to a file: a run that only prints its table (the
+     * timed commands of the README's Speed section) does not load Jackson's few hundred classes, about a fifth
+     * of a second of a short run. Initialized once by the JVM's class initialization, so safe from any thread.
+     */
+    private static final class Mappers {
+        static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+        static final CsvMapper CSV = new CsvMapper();
     }
 }

@@ -81,6 +81,8 @@ public final class EventLoop implements Ticker, Scheduler {
     private long firingOrder = -1;
     private long fired;
     private boolean stopped;
+    /** For tests: runs as the held ring is about to grow, so that a test can make the growth fail. */
+    Runnable beforeGrowth;
 
     /** Creates a loop whose clock reads zero. */
     public EventLoop() {
@@ -131,10 +133,10 @@ public final class EventLoop implements Ticker, Scheduler {
             Scheduler.super.arm(node, delay, unit); // out of the ring's order: a task event
             return;
         }
-        final long token = node.holdArming(this);
         if (heldCount == heldNodes.length) {
-            growHeld();
+            growHeld(); // before the node is marked: if growth fails, the node is not left armed with no entry
         }
+        final long token = node.holdArming(this);
         final int at = (heldHead + heldCount) & (heldNodes.length - 1);
         heldNodes[at] = node;
         heldTimes[at] = time;
@@ -144,6 +146,9 @@ public final class EventLoop implements Ticker, Scheduler {
     }
 
     private void growHeld() {
+        if (beforeGrowth != null) {
+            beforeGrowth.run();
+        }
         final int length = heldNodes.length;
         final TimerNode[] nodes = new TimerNode[length * 2];
         final long[] times = new long[length * 2];

@@ -150,6 +150,32 @@ class EventLoopHeldTimersTest {
     }
 
     @Test
+    @DisplayName("a ring that cannot grow refuses the arming and leaves the node unarmed, the loop as it was")
+    void aRingThatCannotGrowLeavesTheNodeUnarmed() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // the ring's first 64 places, full
+            loop.arm(new Node("n" + i, log, loop), 10 + i, TimeUnit.NANOSECONDS);
+            expected.add("n" + i + "@" + (10 + i));
+        }
+        final Node last = new Node("last", log, loop);
+        loop.beforeGrowth = () -> {
+            throw new OutOfMemoryError("no room for a larger ring (test)");
+        };
+        assertThrows(OutOfMemoryError.class, () -> loop.arm(last, 1000, TimeUnit.NANOSECONDS));
+        assertFalse(last.isArmed(), "an arming the loop holds nowhere would never expire");
+        assertEquals(64, loop.pending());
+        loop.beforeGrowth = null;
+        loop.arm(last, 1000, TimeUnit.NANOSECONDS); // armed again once there is room
+        expected.add("last@1000");
+        assertEquals(65, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(expected, log);
+        assertEquals(65, loop.fired());
+    }
+
+    @Test
     @DisplayName("a disarmed node never expires, is not pending, and its instant does not move the clock")
     void aDisarmedNodeNeverExpires() {
         final EventLoop loop = new EventLoop();

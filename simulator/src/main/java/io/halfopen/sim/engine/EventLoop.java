@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * node, instant, order and {@linkplain TimerNode#holdArming token} go into a first-in, first-out ring of arrays,
  * as long as each arming is due no earlier than the last (a limiter's timeout is one constant, so its timers are
  * armed in deadline order), and the loop fires the ring's head when it comes first; an arming due earlier than the
- * ring's last one is a task event, as any scheduler's would be. A disarmed node stays in the ring until its instant
+ * ring's last one still on is a task event, as any scheduler's would be (disarmed armings at the ring's tail are
+ * dropped as the next arming comes, so that a limiter's disarmed timeouts do not send its next one down that path). A disarmed node stays in the ring until its instant
  * and is dropped unfired then, like a cancelled task; unlike a cancelled task's event, which lets its task go at
  * once, the ring keeps the node (a limiter's attempt, and what it references) reachable until that instant, as the
  * disarm does not tell the loop: an attempt that ended before its half-open timeout stays until the timeout. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
@@ -81,6 +82,8 @@ public final class EventLoop implements Ticker, Scheduler {
     private long firingOrder = -1;
     private long fired;
     private boolean stopped;
+    /** How many node armings took the task path ({@link Scheduler#arm}) instead of the ring; for tests. */
+    long armedAsTasks;
     /** For tests: runs as the held ring is about to grow, so that a test can make the growth fail. */
     Runnable beforeGrowth;
 
@@ -129,7 +132,9 @@ public final class EventLoop implements Ticker, Scheduler {
         }
         checkThread();
         final long time = saturatedAdd(now, unit.toNanos(delay));
+        dropDisarmedTail();
         if (heldCount > 0 && time < heldTimes[(heldHead + heldCount - 1) & (heldNodes.length - 1)]) {
+            armedAsTasks++;
             Scheduler.super.arm(node, delay, unit); // out of the ring's order: a task event
             return;
         }
@@ -143,6 +148,24 @@ public final class EventLoop implements Ticker, Scheduler {
         heldOrders[at] = TIMER_BAND | sequence++;
         heldTokens[at] = token;
         heldCount++;
+    }
+
+    /**
+     * Drops the disarmed armings at the ring's tail, so that the order check compares an arming with the last one
+     * still on. Dropping them now rather than at their instant changes nothing that fires, nor when: a disarmed
+     * arming is dropped unfired either way. They must go, not merely be skipped by the check: the loop fires the ring
+     * from its head, so an arming placed behind a disarmed one due later would wait for that one's instant.
+     * Amortized O(1): each arming is dropped at most once.
+     */
+    private void dropDisarmedTail() {
+        while (heldCount > 0) {
+            final int at = (heldHead + heldCount - 1) & (heldNodes.length - 1);
+            if (heldNodes[at].isHeld(heldTokens[at])) {
+                return;
+            }
+            heldNodes[at] = null;
+            heldCount--;
+        }
     }
 
     private void growHeld() {

@@ -150,6 +150,40 @@ class EventLoopHeldTimersTest {
     }
 
     @Test
+    @DisplayName("disarmed armings at the ring's tail do not push a later, earlier-due arming onto the task path")
+    void aDeadTailDoesNotForceATask() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final Node a = new Node("a", log, loop);
+        final Node b = new Node("b", log, loop);
+        final Node c = new Node("c", log, loop);
+        final Node d = new Node("d", log, loop);
+        final Node e = new Node("e", log, loop);
+        loop.at(new Event() {
+            @Override
+            protected void fire() {
+                log.add("world@" + loop.nanoTime());
+            }
+        }, 25_000_000_000L); // between the live armings and the dead ones: d and b must fire before it
+        loop.arm(a, 10, TimeUnit.SECONDS);
+        loop.arm(b, 20, TimeUnit.SECONDS);
+        loop.arm(c, 30, TimeUnit.SECONDS);
+        assertTrue(c.takeBack());
+        assertTrue(b.takeBack());
+        loop.arm(d, 15, TimeUnit.SECONDS); // after a, the last live arming: held
+        assertEquals(0, loop.armedAsTasks, "d is due after every arming still on");
+        loop.arm(e, 12, TimeUnit.SECONDS); // before d, which is on: a task, as before
+        assertEquals(1, loop.armedAsTasks);
+        loop.arm(b, 15, TimeUnit.SECONDS); // b again, tying with d and after it in order: held
+        assertEquals(1, loop.armedAsTasks);
+        assertEquals(5, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(List.of("a@10000000000", "e@12000000000", "d@15000000000", "b@15000000000", "world@25000000000"),
+                log);
+        assertEquals(5, loop.fired());
+    }
+
+    @Test
     @DisplayName("a ring that cannot grow refuses the arming and leaves the node unarmed, the loop as it was")
     void aRingThatCannotGrowLeavesTheNodeUnarmed() {
         final EventLoop loop = new EventLoop();

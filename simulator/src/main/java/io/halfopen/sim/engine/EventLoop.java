@@ -49,8 +49,15 @@ import java.util.concurrent.TimeUnit;
  * Confined to the thread that created it: {@link Scheduler}'s contract asks for thread safety, and this loop
  * instead refuses, with an {@link IllegalStateException}, a call from any other thread. A simulation has one
  * thread; the limiter calls {@link #schedule} only from the thread that grants or reports, which is this one.
+ * That includes a {@linkplain TimerNode#disarm() disarm} of a node armed here, which the node, not the loop, is
+ * called for: a disarm on another thread of an arming the ring holds is refused before it takes the arming back
+ * ({@link #checkDisarm}), so it throws and the node stays armed, to expire at its instant. A disarm on another
+ * thread of an arming that is a task event (one due before the ring's last live arming) is refused by the task's
+ * cancel, which comes after the node's compare-and-set, as for every arming before the ring: it throws with the
+ * node disarmed, and the task event stays, counted by {@link #pending()}, until its instant, when it fires (counted
+ * by {@link #fired()}) and does nothing.
  */
-public final class EventLoop implements Ticker, Scheduler {
+public final class EventLoop implements Ticker, TimerNode.Holder {
 
     static final int SLOT_BITS = 20;
     static final int SLOTS = 1 << 16;
@@ -135,7 +142,7 @@ public final class EventLoop implements Ticker, Scheduler {
         dropDisarmedTail();
         if (heldCount > 0 && time < heldTimes[(heldHead + heldCount - 1) & (heldNodes.length - 1)]) {
             armedAsTasks++;
-            Scheduler.super.arm(node, delay, unit); // out of the ring's order: a task event
+            TimerNode.Holder.super.arm(node, delay, unit); // out of the ring's order: a task event
             return;
         }
         if (heldCount == heldNodes.length) {
@@ -166,6 +173,19 @@ public final class EventLoop implements Ticker, Scheduler {
             heldNodes[at] = null;
             heldCount--;
         }
+    }
+
+    /**
+     * Refuses a disarm of a held arming from a thread other than the loop's, before the disarm takes the arming back
+     * (see the class comment): called by {@link TimerNode}'s disarm.
+     *
+     * @param node  the node
+     * @param token its arming's token
+     * @throws IllegalStateException on any other thread; the arming stays on
+     */
+    @Override
+    public void checkDisarm(final TimerNode node, final long token) {
+        checkThread();
     }
 
     private void growHeld() {

@@ -149,6 +149,61 @@ class EventLoopHeldTimersTest {
         assertEquals(expected, log);
     }
 
+    /** Runs {@code action} on a thread of its own and returns what it threw, or null. */
+    private static Throwable onAnotherThread(final Runnable action) throws InterruptedException {
+        final Throwable[] thrown = new Throwable[1];
+        final Thread elsewhere = new Thread(() -> {
+            try {
+                action.run();
+            } catch (final Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        elsewhere.start();
+        elsewhere.join(10_000);
+        assertFalse(elsewhere.isAlive());
+        return thrown[0];
+    }
+
+    @Test
+    @DisplayName("a disarm of a held arming from another thread is refused, and the arming stays on")
+    void aHeldDisarmFromAnotherThreadIsRefused() throws Exception {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final Node node = new Node("n", log, loop);
+        loop.arm(node, 10, TimeUnit.SECONDS);
+        final boolean[] disarmed = {false};
+        final Throwable thrown = onAnotherThread(() -> disarmed[0] = node.takeBack());
+        assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
+        assertFalse(disarmed[0]);
+        assertTrue(node.isArmed(), "refused before it took the arming back");
+        assertEquals(1, loop.pending());
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(List.of("n@10000000000"), log);
+        loop.arm(node, 1, TimeUnit.SECONDS); // armed again after its expiry; the loop's own thread disarms it
+        assertTrue(node.takeBack());
+        assertEquals(0, loop.pending());
+    }
+
+    @Test
+    @DisplayName("a disarm of a task arming from another thread disarms the node, then throws; its task does nothing")
+    void aTaskDisarmFromAnotherThreadThrowsAfterTakingTheArmingBack() throws Exception {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final Node late = new Node("late", log, loop);
+        final Node early = new Node("early", log, loop);
+        loop.arm(late, 20, TimeUnit.SECONDS);
+        loop.arm(early, 10, TimeUnit.SECONDS); // before late: a task event
+        assertEquals(1, loop.armedAsTasks);
+        final Throwable thrown = onAnotherThread(early::takeBack);
+        assertTrue(thrown instanceof IllegalStateException, String.valueOf(thrown));
+        assertFalse(early.isArmed(), "the node's compare-and-set came before the task's refused cancel");
+        assertEquals(2, loop.pending(), "the task event stays");
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(List.of("late@20000000000"), log);
+        assertEquals(2, loop.fired(), "the task event fired, and did nothing");
+    }
+
     @Test
     @DisplayName("disarmed armings at the ring's tail do not push a later, earlier-due arming onto the task path")
     void aDeadTailDoesNotForceATask() {

@@ -38,10 +38,13 @@ import java.util.concurrent.TimeUnit;
  * as long as each arming is due no earlier than the last (a limiter's timeout is one constant, so its timers are
  * armed in deadline order), and the loop fires the ring's head when it comes first; an arming due earlier than the
  * ring's last one still on is a task event, as any scheduler's would be (disarmed armings at the ring's tail are
- * dropped as the next arming comes, so that a limiter's disarmed timeouts do not send its next one down that path). A disarmed node stays in the ring until its instant
- * and is dropped unfired then, like a cancelled task; unlike a cancelled task's event, which lets its task go at
- * once, the ring keeps the node (a limiter's attempt, and what it references) reachable until that instant, as the
- * disarm does not tell the loop: an attempt that ended before its half-open timeout stays until the timeout. A bitmap of occupied slots lets the loop skip empty ones 64 at a time. (A binary heap of
+ * dropped as the next arming comes, so that a limiter's disarmed timeouts do not send its next one down that path).
+ * A disarmed node stays in the ring until its instant (or until it is such a tail) and is dropped unfired then, like
+ * a cancelled task; unlike a cancelled task's event, which lets its task go at once, the ring keeps the node (a
+ * limiter's attempt, and what it references) reachable until then, as the disarm only tells the loop to count it
+ * ({@link TimerNode.Holder#disarmed}, which keeps {@link #pending()} O(1)), not where its entry is: an attempt that
+ * ended before its half-open timeout stays until the timeout. A bitmap of occupied slots lets the loop skip empty
+ * ones 64 at a time. (A binary heap of
  * every event was the first design; with a million pending events its cache misses made it the largest cost
  * of a worm simulation.)
  *
@@ -80,6 +83,8 @@ public final class EventLoop implements Ticker, TimerNode.Holder {
     private long[] heldTokens = new long[64];
     private int heldHead;
     private int heldCount;
+    /** How many of the ring's armings are still on (not disarmed): {@link #pending()}'s share of the ring. */
+    private int heldOn;
     private long currentSlot;
     private int onWheel;
     private int lazilyCancelled;
@@ -155,6 +160,7 @@ public final class EventLoop implements Ticker, TimerNode.Holder {
         heldOrders[at] = TIMER_BAND | sequence++;
         heldTokens[at] = token;
         heldCount++;
+        heldOn++;
     }
 
     /**
@@ -186,6 +192,18 @@ public final class EventLoop implements Ticker, TimerNode.Holder {
     @Override
     public void checkDisarm(final TimerNode node, final long token) {
         checkThread();
+    }
+
+    /**
+     * Counts a held arming's disarm, on the loop's thread (after {@link #checkDisarm}): called by {@link TimerNode}'s
+     * disarm, once per arming the ring holds, so {@link #pending()} need not look at the ring.
+     *
+     * @param node  the node
+     * @param token its arming's token
+     */
+    @Override
+    public void disarmed(final TimerNode node, final long token) {
+        heldOn--;
     }
 
     private void growHeld() {
@@ -310,6 +328,7 @@ public final class EventLoop implements Ticker, TimerNode.Holder {
                 if (!node.isHeld(token)) {
                     continue; // disarmed: dropped unfired, as a cancelled task is
                 }
+                heldOn--; // before the expiry, which may arm the node again
                 now = time;
                 fired++;
                 firingOrder = order;
@@ -370,20 +389,14 @@ public final class EventLoop implements Ticker, TimerNode.Holder {
     }
 
     /**
-     * Returns how many events are scheduled; counts the held node armings that are still on one by one, in
-     * O(armings held).
+     * Returns how many events are scheduled, held node armings that are still on included (not the disarmed ones the
+     * ring still holds), in O(1): the loop counts a held arming's disarm as the node tells it
+     * ({@link TimerNode.Holder#disarmed}).
      *
      * @return the number of pending events
      */
     public int pending() {
-        int held = 0;
-        for (int i = 0; i < heldCount; i++) {
-            final int at = (heldHead + i) & (heldNodes.length - 1);
-            if (heldNodes[at].isHeld(heldTokens[at])) {
-                held++;
-            }
-        }
-        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled + held;
+        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled + heldOn;
     }
 
     /**

@@ -5,10 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.halfopen.time.Cancellable;
 import io.halfopen.time.Scheduler;
 import io.halfopen.time.TimerNode;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
@@ -122,6 +126,169 @@ class EventLoopHeldTimersTest {
             assertTrue(tasks.size() > 100, "a scenario that does something: " + tasks.size());
             assertEquals(tasks, run(seed, true), "seed " + seed);
         }
+    }
+
+    /**
+     * One random script whose every step checks {@link EventLoop#pending()} against a count of its own: the nodes
+     * armed (held or as tasks), the tasks neither run nor cancelled, the world's events scheduled. Nodes are armed,
+     * disarmed, re-armed after their expiry and from inside it; tasks are scheduled and cancelled, before and after
+     * they run; checked outside the run, inside events, tasks and expiries.
+     */
+    private static final class PendingScript {
+        private final long seed;
+        private final EventLoop loop = new EventLoop();
+        private final SplittableRandom random;
+        private final List<Counted> nodes = new ArrayList<>();
+        private final List<Cancellable> tasks = new ArrayList<>();
+        private final Set<Cancellable> pendingTasks = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final List<World> world = new ArrayList<>();
+        private int budget = 3_000;
+        private int checks;
+        private int expiries;
+
+        private final class Counted extends TimerNode {
+            @Override
+            protected void expire() {
+                expiries++;
+                check("expiry");
+                if (random.nextInt(3) == 0 && budget-- > 0) {
+                    loop.arm(this, delay(), TimeUnit.NANOSECONDS); // re-armed from its own expiry
+                    check("re-armed in its expiry");
+                }
+                act("expiry");
+            }
+
+            boolean takeBack() {
+                return disarm();
+            }
+        }
+
+        private final class World extends Event {
+            boolean scheduled;
+
+            @Override
+            protected void fire() {
+                scheduled = false;
+                check("world");
+                act("world");
+                act("world");
+            }
+        }
+
+        PendingScript(final long seed) {
+            this.seed = seed;
+            this.random = new SplittableRandom(seed);
+            for (int i = 0; i < 40; i++) {
+                nodes.add(new Counted());
+            }
+            for (int i = 0; i < 8; i++) {
+                world.add(new World());
+            }
+        }
+
+        private long delay() {
+            return switch (random.nextInt(10)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(3);
+                case 2 -> random.nextLong(1L << EventLoop.SLOT_BITS);
+                case 3 -> random.nextLong(3_000_000_000L);
+                case 4 -> random.nextLong(100_000_000_000L);
+                default -> 21_000_000_000L; // a limiter's one timeout: the ring's case
+            };
+        }
+
+        private void check(final String where) {
+            final long armed = nodes.stream().filter(TimerNode::isArmed).count();
+            final long scheduled = world.stream().filter(w -> w.scheduled).count();
+            assertEquals(armed + pendingTasks.size() + scheduled, loop.pending(),
+                    "seed " + seed + ", check " + checks + " (" + where + "): " + armed + " armed, "
+                            + pendingTasks.size() + " tasks, " + scheduled + " world events");
+            checks++;
+        }
+
+        private void act(final String from) {
+            switch (random.nextInt(9)) {
+                case 0, 1, 2 -> {
+                    final Counted node = nodes.get(random.nextInt(nodes.size()));
+                    if (!node.isArmed() && budget-- > 0) {
+                        loop.arm(node, delay(), TimeUnit.NANOSECONDS);
+                    }
+                }
+                case 3 -> nodes.get(random.nextInt(nodes.size())).takeBack();
+                case 4 -> {
+                    if (budget-- > 0) {
+                        final Cancellable[] handle = new Cancellable[1];
+                        handle[0] = loop.schedule(() -> {
+                            pendingTasks.remove(handle[0]);
+                            check("task");
+                            act("task");
+                        }, delay(), TimeUnit.NANOSECONDS);
+                        tasks.add(handle[0]);
+                        pendingTasks.add(handle[0]);
+                    }
+                }
+                case 5 -> {
+                    if (!tasks.isEmpty()) {
+                        final Cancellable task = tasks.get(random.nextInt(tasks.size()));
+                        task.cancel(); // before or after it ran, once or again
+                        pendingTasks.remove(task);
+                    }
+                }
+                case 6 -> {
+                    final World w = world.get(random.nextInt(world.size()));
+                    if (!w.scheduled && budget-- > 0) {
+                        loop.after(w, delay());
+                        w.scheduled = true;
+                    }
+                }
+                case 7 -> {
+                    final World w = world.get(random.nextInt(world.size()));
+                    w.cancel();
+                    w.scheduled = false;
+                }
+                default -> {
+                    // nothing: a step that only checks
+                }
+            }
+            check(from);
+        }
+
+        void play() {
+            for (int i = 0; i < 50; i++) {
+                act("outside");
+            }
+            boolean more = true;
+            while (more || budget > 0) {
+                more = loop.runUntil(loop.nanoTime() + delay());
+                check("after a run");
+                for (int i = random.nextInt(6); i > 0; i--) {
+                    act("outside");
+                }
+                if (budget <= 0 && random.nextInt(4) == 0) {
+                    more = loop.runUntil(Long.MAX_VALUE);
+                    check("drained");
+                }
+            }
+            assertEquals(0, loop.pending());
+        }
+    }
+
+    @Test
+    @DisplayName("pending() is exactly the armings still on, the tasks neither run nor cancelled, and the world's events")
+    void pendingCountsExactlyWhatIsOn() {
+        long armedAsTasks = 0;
+        long expiries = 0;
+        long checks = 0;
+        for (long seed = 1; seed <= 60; seed++) {
+            final PendingScript script = new PendingScript(seed);
+            script.play();
+            armedAsTasks += script.loop.armedAsTasks;
+            expiries += script.expiries;
+            checks += script.checks;
+        }
+        assertTrue(armedAsTasks > 1_000, "out-of-order armings, as tasks: " + armedAsTasks);
+        assertTrue(expiries > 10_000, "expiries: " + expiries);
+        assertTrue(checks > 100_000, "checks: " + checks);
     }
 
     @Test

@@ -406,6 +406,24 @@ class EventLoopHeldTimersTest {
     }
 
     @Test
+    @DisplayName("an empty ring compares a new arming with nothing, even after its last arming was dropped past now")
+    void anEmptyRingTakesAnyArming() {
+        final EventLoop loop = new EventLoop();
+        final List<String> log = new ArrayList<>();
+        final Node a = new Node("a", log, loop);
+        final Node b = new Node("b", log, loop);
+        loop.arm(a, 10, TimeUnit.SECONDS);
+        loop.arm(b, 20, TimeUnit.SECONDS);
+        assertTrue(b.takeBack());
+        assertFalse(loop.runUntil(Long.MAX_VALUE)); // b is dropped at 20 s; the clock stays at a's 10 s
+        assertEquals(10_000_000_000L, loop.nanoTime());
+        loop.arm(a, 5, TimeUnit.SECONDS); // at 15 s, before the dropped b: the ring is empty, so held
+        assertEquals(0, loop.armedAsTasks);
+        assertFalse(loop.runUntil(Long.MAX_VALUE));
+        assertEquals(List.of("a@10000000000", "a@15000000000"), log);
+    }
+
+    @Test
     @DisplayName("a ring that cannot grow refuses the arming and leaves the node unarmed, the loop as it was")
     void aRingThatCannotGrowLeavesTheNodeUnarmed() {
         final EventLoop loop = new EventLoop();

@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
  *       node again or arm and disarm other nodes. On a {@link TimerWheel} an exception it throws is logged and
  *       does not disturb the wheel; on another scheduler it is that scheduler's, as a task's would be.</li>
  *   <li>A scheduler that is not a wheel arms a node with one task of its own per arming, unless it holds the node
- *       itself: then it overrides {@link Scheduler#arm}, marks the arming with {@link #holdArming}, and expires it
- *       with {@link #expireHeld} (the simulator's event loop does, to cost nothing per arming).</li>
+ *       itself: then it is a {@link Holder}, overrides {@link Scheduler#arm}, marks the arming with
+ *       {@link #holdArming}, and expires it with {@link #expireHeld} (the simulator's event loop does, to cost
+ *       nothing per arming). A holder may refuse a disarm ({@link Holder#checkDisarm}): the disarm throws.</li>
  * </ul>
  *
  * <h2>The state word</h2>
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  * publishes the node on the inbox, and which it may write only while it holds the right to push (it set
  * {@code IN_INBOX}).
  *
- * <p>Thread-safe: {@code arm} and {@code disarm} may be called from any thread. {@code disarm} is protected: only
+ * <p>Thread-safe: {@code arm} and {@code disarm} may be called from any thread (though a {@link Holder} may refuse a
+ * disarm on a thread it does not allow, as the simulator's single-threaded event loop does). {@code disarm} is protected: only
  * the node's own code takes its timer back.
  */
 public abstract class TimerNode {
@@ -75,7 +77,7 @@ public abstract class TimerNode {
     private volatile long word;
     /**
      * The {@link TimerWheel} the node is bound to once armed on one (for good), or before that the task handle of
-     * the current or last foreign arming. One field, not two: an attempt is its own node, and every word counts.
+     * the current or last foreign arming, or the {@link Holder} of the current or last held one, or null. One field, not two: an attempt is its own node, and every word counts.
      */
     private volatile Object home;
     /** The next node of the wheel's inbox; written before the push that publishes it. */
@@ -108,6 +110,10 @@ public abstract class TimerNode {
                 return false;
             }
             final boolean foreign = (current & FOREIGN) != 0;
+            final Object holding = foreign ? home : null;
+            if (holding instanceof Holder holder) {
+                holder.checkDisarm(this, current & ~IN_INBOX); // may refuse by throwing: the arming stays on
+            }
             // A wheel arming not on the inbox is in a bucket, or in the wheel thread's hands: push it, so that the
             // wheel unlinks it at its next tick rather than holding it (and what it references) to its deadline.
             final boolean push = !foreign && (current & IN_INBOX) == 0;
@@ -118,6 +124,8 @@ public abstract class TimerNode {
                     ((TimerWheel) home).push(this); // armed on a wheel: bound to it
                 } else if (foreign && home instanceof Cancellable task) {
                     task.cancel(); // a stale handle at worst: its task's generation no longer matches
+                } else if (holding instanceof Holder holder) {
+                    holder.disarmed(this, current & ~IN_INBOX);
                 }
                 return true;
             }
@@ -205,7 +213,7 @@ public abstract class TimerNode {
      * node keeps for its disarm. The word holds a generation instead of a deadline (see the class comment).
      */
     final void armVia(final Scheduler scheduler, final long delay, final TimeUnit unit) {
-        final long generation = markForeignArmed(scheduler);
+        final long generation = markForeignArmed(scheduler, null);
         final Cancellable task;
         try {
             task = scheduler.schedule(new ForeignArming(this, generation), delay, unit);
@@ -220,10 +228,11 @@ public abstract class TimerNode {
     }
 
     /**
-     * Marks the node armed for a scheduler that is not a wheel, with the next generation; returns the armed word
-     * without {@link #IN_INBOX}.
+     * Marks the node armed for a scheduler that is not a wheel, with the next generation, and makes {@code handle}
+     * (null, or the holder of a held arming) its home, in place of a stale task handle or holder of an earlier
+     * arming, which must not be told of this arming's disarm; returns the armed word without {@link #IN_INBOX}.
      */
-    private long markForeignArmed(final Scheduler scheduler) {
+    private long markForeignArmed(final Scheduler scheduler, final Holder handle) {
         if (home instanceof TimerWheel wheel) { // it may still sit in that wheel's lists, whose links it shares
             throw new IllegalStateException(this + " is bound to " + wheel + " and cannot be armed on " + scheduler);
         }
@@ -236,6 +245,7 @@ public abstract class TimerNode {
             final long armed = (((current & DEADLINE) + 8L) & DEADLINE) | ARMED | FOREIGN | (current & IN_INBOX);
             final long witness = (long) WORD.compareAndExchange(this, current, armed);
             if (witness == current) {
+                home = handle;
                 return armed & ~IN_INBOX;
             }
             current = witness;
@@ -248,18 +258,54 @@ public abstract class TimerNode {
      * For a {@link Scheduler} that keeps armed nodes in structures of its own instead of one task per arming (it
      * overrides {@link Scheduler#arm} and calls this): marks the node armed and returns the arming's token, which
      * the scheduler keeps beside the node and passes to {@link #expireHeld(long)} no earlier than the deadline.
-     * Allocates nothing. A {@link #disarm()} takes the arming back without telling the scheduler: the scheduler
-     * learns it from {@link #isHeld(long)} or {@code expireHeld} (so it holds a disarmed node, and what the node
-     * references, until it looks). A token is never the token of an earlier arming of the node, on any
-     * scheduler that is not a wheel, so an entry left from an earlier arming can never claim a later one.
+     * Allocates nothing. A {@link #disarm()} of the arming asks the holder first ({@link Holder#checkDisarm}, which
+     * may refuse it) and tells it once it took the arming back ({@link Holder#disarmed}); the holder also learns it
+     * from {@link #isHeld(long)} or {@code expireHeld}. A token is never the token of an earlier arming of the node,
+     * on any scheduler that is not a wheel, so an entry left from an earlier arming can never claim a later one; and
+     * a holder is told only of the disarms of the armings it holds, not of a later arming's elsewhere.
      *
-     * @param scheduler the scheduler that holds the arming, for error messages
+     * <p>The holder becomes the node's just after the compare-and-set that arms it. A disarm on another thread that
+     * races this call (before it returns) may take the arming back without asking or telling this holder, asking and
+     * telling instead the holder of the node's last held arming, if any; the holder sees it with
+     * {@code isHeld(token)}. A scheduler that refuses other threads (the simulator's) is not raced.
+     *
+     * @param holder the scheduler that holds the arming
      * @return the arming's token
      * @throws IllegalStateException if the node is armed already, or bound to a {@link TimerWheel}
      */
-    public final long holdArming(final Scheduler scheduler) {
-        // home stays: a disarm cancels the handle of an earlier foreign arming, if any, which is stale (a no-op)
-        return markForeignArmed(scheduler);
+    public final long holdArming(final Holder holder) {
+        return markForeignArmed(holder, holder);
+    }
+
+    /**
+     * A {@link Scheduler} that holds the nodes it arms in structures of its own ({@link #holdArming}) and is asked,
+     * then told, when a {@link #disarm()} takes one of those armings back. Both methods run on the disarming thread,
+     * inside {@code disarm()}; they must be short and must not block, and may not arm or disarm the node.
+     */
+    public interface Holder extends Scheduler {
+
+        /**
+         * A {@link #disarm()} is about to take back the held arming of {@code token}, by a compare-and-set; throwing
+         * refuses the disarm, which throws that exception and leaves the arming on. Called again if the
+         * compare-and-set has to be retried; not called if the arming has expired or been disarmed. By default,
+         * every disarm is allowed.
+         *
+         * @param node  the node
+         * @param token the arming's token, as {@link #holdArming} returned it
+         */
+        default void checkDisarm(final TimerNode node, final long token) {
+        }
+
+        /**
+         * A {@link #disarm()} took back the held arming of {@code token}: called once for that arming, after the
+         * compare-and-set that won it (so {@link #isHeld(long) isHeld(token)} is already false), unless it raced
+         * {@link #holdArming} itself (see there). By default, nothing happens.
+         *
+         * @param node  the node
+         * @param token the arming's token, as {@link #holdArming} returned it
+         */
+        default void disarmed(final TimerNode node, final long token) {
+        }
     }
 
     /**

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.fixture.ModelChecked;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -19,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class TimerNodeHeldArmingTest {
 
-    private static final Scheduler HOLDER = (task, delay, unit) -> {
+    private static final TimerNode.Holder HOLDER = (task, delay, unit) -> {
         throw new AssertionError("a held arming schedules no task");
     };
 
@@ -91,6 +94,69 @@ class TimerNodeHeldArmingTest {
         assertEquals(0, clock.pendingTasks());
         assertTrue(node.expireHeld(again));
         assertEquals(2, node.expired.get());
+    }
+
+    /** A holder that records what its nodes' disarms ask and tell it, and refuses them while {@code refuse}. */
+    private static final class Recording implements TimerNode.Holder {
+        final List<String> calls = new ArrayList<>();
+        boolean refuse;
+
+        @Override
+        public Cancellable schedule(final Runnable task, final long delay, final TimeUnit unit) {
+            throw new AssertionError("a held arming schedules no task");
+        }
+
+        @Override
+        public void checkDisarm(final TimerNode node, final long token) {
+            calls.add("check " + token);
+            if (refuse) {
+                throw new IllegalStateException("refused (test)");
+            }
+        }
+
+        @Override
+        public void disarmed(final TimerNode node, final long token) {
+            calls.add("disarmed " + token);
+        }
+    }
+
+    @Test
+    void aHolderIsAskedBeforeAndToldAfterADisarmOfItsArmingOnly() {
+        final Recording holder = new Recording();
+        final Counting node = new Counting();
+        final long first = node.holdArming(holder);
+        assertTrue(node.takeBack());
+        assertEquals(List.of("check " + first, "disarmed " + first), holder.calls);
+        assertFalse(node.takeBack(), "nothing left to disarm");
+        final long second = node.holdArming(holder);
+        assertTrue(node.expireHeld(second));
+        assertFalse(node.takeBack(), "expired: nothing to ask about");
+        assertEquals(2, holder.calls.size());
+        final Scheduler failing = (task, delay, unit) -> {
+            throw new RejectedExecutionException("full (test)");
+        };
+        assertThrows(RejectedExecutionException.class, () -> failing.arm(node, 1, TimeUnit.SECONDS));
+        assertFalse(node.isArmed(), "the failed task arming was taken back");
+        final VirtualClock clock = new VirtualClock();
+        clock.arm(node, 1, TimeUnit.SECONDS);
+        assertTrue(node.takeBack());
+        assertEquals(2, holder.calls.size(), "the holder of an earlier arming is told nothing of later ones");
+        assertEquals(0, clock.pendingTasks());
+    }
+
+    @Test
+    void aHolderThatRefusesADisarmLeavesTheArmingOn() {
+        final Recording holder = new Recording();
+        final Counting node = new Counting();
+        final long token = node.holdArming(holder);
+        holder.refuse = true;
+        assertEquals("refused (test)", assertThrows(IllegalStateException.class, node::takeBack).getMessage());
+        assertTrue(node.isHeld(token));
+        assertEquals(List.of("check " + token), holder.calls);
+        assertTrue(node.expireHeld(token));
+        assertEquals(1, node.expired.get());
+        assertFalse(node.takeBack());
+        assertEquals(1, holder.calls.size());
     }
 
     @Test

@@ -37,10 +37,15 @@ import java.util.concurrent.TimeUnit;
  * node, instant, order and {@linkplain TimerNode#holdArming token} go into a first-in, first-out ring of arrays,
  * as long as each arming is due no earlier than the last (a limiter's timeout is one constant, so its timers are
  * armed in deadline order), and the loop fires the ring's head when it comes first; an arming due earlier than the
- * ring's last one is a task event, as any scheduler's would be. A disarmed node stays in the ring until its instant
- * and is dropped unfired then, like a cancelled task; unlike a cancelled task's event, which lets its task go at
- * once, the ring keeps the node (a limiter's attempt, and what it references) reachable until that instant, as the
- * disarm does not tell the loop: an attempt that ended before its half-open timeout stays until the timeout. A bitmap of occupied slots, and one of its words that are not zero, lets the loop find the next occupied slot in a few words (a scanner's staircase leaves 21 s of empty slots between its steps). (A binary heap of
+ * ring's last one still on is a task event, as any scheduler's would be (disarmed armings at the ring's tail are
+ * dropped as the next arming comes, so that a limiter's disarmed timeouts do not send its next one down that path).
+ * A disarmed node stays in the ring until its instant (or until it is such a tail) and is dropped unfired then, like
+ * a cancelled task; unlike a cancelled task's event, which lets its task go at once, the ring keeps the node (a
+ * limiter's attempt, and what it references) reachable until then, as the disarm only tells the loop to count it
+ * ({@link TimerNode.Holder#disarmed}, which keeps {@link #pending()} O(1)), not where its entry is: an attempt that
+ * ended before its half-open timeout stays until the timeout. A bitmap of occupied slots, and one of its words
+ * that are not zero, lets the loop find the next occupied slot in a few words (a scanner's staircase leaves 21 s
+ * of empty slots between its steps). (A binary heap of
  * every event was the first design; with a million pending events its cache misses made it the largest cost
  * of a worm simulation.)
  *
@@ -48,8 +53,15 @@ import java.util.concurrent.TimeUnit;
  * Confined to the thread that created it: {@link Scheduler}'s contract asks for thread safety, and this loop
  * instead refuses, with an {@link IllegalStateException}, a call from any other thread. A simulation has one
  * thread; the limiter calls {@link #schedule} only from the thread that grants or reports, which is this one.
+ * That includes a {@linkplain TimerNode#disarm() disarm} of a node armed here, which the node, not the loop, is
+ * called for: a disarm on another thread of an arming the ring holds is refused before it takes the arming back
+ * ({@link #checkDisarm}), so it throws and the node stays armed, to expire at its instant. A disarm on another
+ * thread of an arming that is a task event (one due before the ring's last live arming) is refused by the task's
+ * cancel, which comes after the node's compare-and-set, as for every arming before the ring: it throws with the
+ * node disarmed, and the task event stays, counted by {@link #pending()}, until its instant, when it fires (counted
+ * by {@link #fired()}) and does nothing.
  */
-public final class EventLoop implements Ticker, Scheduler {
+public final class EventLoop implements Ticker, TimerNode.Holder {
 
     static final int SLOT_BITS = 20;
     static final int SLOTS = 1 << 16;
@@ -74,6 +86,8 @@ public final class EventLoop implements Ticker, Scheduler {
     private long[] heldTokens = new long[64];
     private int heldHead;
     private int heldCount;
+    /** How many of the ring's armings are still on (not disarmed): {@link #pending()}'s share of the ring. */
+    private int heldOn;
     private long currentSlot;
     private int onWheel;
     private int lazilyCancelled;
@@ -83,6 +97,10 @@ public final class EventLoop implements Ticker, Scheduler {
     private long firingOrder = -1;
     private long fired;
     private boolean stopped;
+    /** How many node armings took the task path ({@link Scheduler#arm}) instead of the ring; for tests. */
+    long armedAsTasks;
+    /** For tests: runs as the held ring is about to grow, so that a test can make the growth fail. */
+    Runnable beforeGrowth;
 
     /** Creates a loop whose clock reads zero. */
     public EventLoop() {
@@ -129,23 +147,72 @@ public final class EventLoop implements Ticker, Scheduler {
         }
         checkThread();
         final long time = saturatedAdd(now, unit.toNanos(delay));
+        dropDisarmedTail();
         if (heldCount > 0 && time < heldTimes[(heldHead + heldCount - 1) & (heldNodes.length - 1)]) {
-            Scheduler.super.arm(node, delay, unit); // out of the ring's order: a task event
+            armedAsTasks++;
+            TimerNode.Holder.super.arm(node, delay, unit); // out of the ring's order: a task event
             return;
         }
-        final long token = node.holdArming(this);
         if (heldCount == heldNodes.length) {
-            growHeld();
+            growHeld(); // before the node is marked: if growth fails, the node is not left armed with no entry
         }
+        final long token = node.holdArming(this);
         final int at = (heldHead + heldCount) & (heldNodes.length - 1);
         heldNodes[at] = node;
         heldTimes[at] = time;
         heldOrders[at] = TIMER_BAND | sequence++;
         heldTokens[at] = token;
         heldCount++;
+        heldOn++;
+    }
+
+    /**
+     * Drops the disarmed armings at the ring's tail, so that the order check compares an arming with the last one
+     * still on. Dropping them now rather than at their instant changes nothing that fires, nor when: a disarmed
+     * arming is dropped unfired either way. They must go, not merely be skipped by the check: the loop fires the ring
+     * from its head, so an arming placed behind a disarmed one due later would wait for that one's instant.
+     * Amortized O(1): each arming is dropped at most once.
+     */
+    private void dropDisarmedTail() {
+        while (heldCount > 0) {
+            final int at = (heldHead + heldCount - 1) & (heldNodes.length - 1);
+            if (heldNodes[at].isHeld(heldTokens[at])) {
+                return;
+            }
+            heldNodes[at] = null;
+            heldCount--;
+        }
+    }
+
+    /**
+     * Refuses a disarm of a held arming from a thread other than the loop's, before the disarm takes the arming back
+     * (see the class comment): called by {@link TimerNode}'s disarm.
+     *
+     * @param node  the node
+     * @param token its arming's token
+     * @throws IllegalStateException on any other thread; the arming stays on
+     */
+    @Override
+    public void checkDisarm(final TimerNode node, final long token) {
+        checkThread();
+    }
+
+    /**
+     * Counts a held arming's disarm, on the loop's thread (after {@link #checkDisarm}): called by {@link TimerNode}'s
+     * disarm, once per arming the ring holds, so {@link #pending()} need not look at the ring.
+     *
+     * @param node  the node
+     * @param token its arming's token
+     */
+    @Override
+    public void disarmed(final TimerNode node, final long token) {
+        heldOn--;
     }
 
     private void growHeld() {
+        if (beforeGrowth != null) {
+            beforeGrowth.run();
+        }
         final int length = heldNodes.length;
         final TimerNode[] nodes = new TimerNode[length * 2];
         final long[] times = new long[length * 2];
@@ -264,6 +331,7 @@ public final class EventLoop implements Ticker, Scheduler {
                 if (!node.isHeld(token)) {
                     continue; // disarmed: dropped unfired, as a cancelled task is
                 }
+                heldOn--; // before the expiry, which may arm the node again
                 now = time;
                 fired++;
                 firingOrder = order;
@@ -324,20 +392,14 @@ public final class EventLoop implements Ticker, Scheduler {
     }
 
     /**
-     * Returns how many events are scheduled; counts the held node armings that are still on one by one, in
-     * O(armings held).
+     * Returns how many events are scheduled, held node armings that are still on included (not the disarmed ones the
+     * ring still holds), in O(1): the loop counts a held arming's disarm as the node tells it
+     * ({@link TimerNode.Holder#disarmed}).
      *
      * @return the number of pending events
      */
     public int pending() {
-        int held = 0;
-        for (int i = 0; i < heldCount; i++) {
-            final int at = (heldHead + i) & (heldNodes.length - 1);
-            if (heldNodes[at].isHeld(heldTokens[at])) {
-                held++;
-            }
-        }
-        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled + held;
+        return firing.size() + onWheel + beyond.size() + inLane - lazilyCancelled + heldOn;
     }
 
     /**

@@ -1,11 +1,13 @@
 package io.halfopen.policy.internal;
 
+import static io.halfopen.policy.internal.StressTicket.ADMITTED;
+import static io.halfopen.policy.internal.StressTicket.LEFT;
+import static io.halfopen.policy.internal.StressTicket.WAITING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,24 +36,10 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
 
     private static final int THREADS = 3;
     private static final int ROUNDS_PER_THREAD = 150_000;
-    private static final long STRANDED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
-
-    private static final int WAITING = 1;
-    private static final int ADMITTED = 2;
-    private static final int LEFT = 3;
 
     /** The combined operation under test. */
     interface Combined {
-        QueueingSemaphore.Cell releaseAndAcquire(QueueingSemaphore<Ticket> semaphore, Ticket next);
-    }
-
-    /** A waiter with the limiter's protocol: one CAS out of WAITING decides. */
-    static final class Ticket {
-        final AtomicInteger state = new AtomicInteger(WAITING);
-
-        boolean tryAdmit() {
-            return state.compareAndSet(WAITING, ADMITTED);
-        }
+        QueueingSemaphore.Cell releaseAndAcquire(QueueingSemaphore<StressTicket> semaphore, StressTicket next);
     }
 
     private final AtomicInteger holders = new AtomicInteger();
@@ -63,18 +51,18 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
     /** With one permit: the cell of the last waiter that held it after a hand-off; written by the holder only. */
     private final AtomicLong lastGrantedCell = new AtomicLong(-1);
     /** Each thread's ticket while it waits in a cell, for the barging check. */
-    private final AtomicReferenceArray<Ticket> waitingTickets = new AtomicReferenceArray<>(THREADS);
+    private final AtomicReferenceArray<StressTicket> waitingTickets = new AtomicReferenceArray<>(THREADS);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     @Test
     void onePermitThreeThreadsGrantInCellOrderAndNobodyBarges() throws InterruptedException {
-        final QueueingSemaphore<Ticket> semaphore = run(1, QueueingSemaphore::releaseAndAcquire);
+        final QueueingSemaphore<StressTicket> semaphore = run(1, QueueingSemaphore::releaseAndAcquire);
         checkEnd(semaphore, 1);
     }
 
     @Test
     void twoPermitsThreeThreadsLoseNothing() throws InterruptedException {
-        final QueueingSemaphore<Ticket> semaphore = run(2, QueueingSemaphore::releaseAndAcquire);
+        final QueueingSemaphore<StressTicket> semaphore = run(2, QueueingSemaphore::releaseAndAcquire);
         checkEnd(semaphore, 2);
     }
 
@@ -84,7 +72,7 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
         assertTrue(String.valueOf(error.getCause()).contains("barged"), String.valueOf(error.getCause()));
     }
 
-    private void checkEnd(final QueueingSemaphore<Ticket> semaphore, final int permits) {
+    private void checkEnd(final QueueingSemaphore<StressTicket> semaphore, final int permits) {
         System.out.printf("[stress] releaseAndAcquire, %d permit(s): %d rounds, %d combined (%d kept their permit),"
                 + " %d hand-offs, %d withdrawals, %d segments linked at the end%n", permits, THREADS * ROUNDS_PER_THREAD,
                 combinedOps.get(), kept.get(), handOffs.get(), withdrawals.get(), semaphore.linkedSegments());
@@ -102,8 +90,9 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
         assertEquals(0, queued[0], "waiters left in the queue");
     }
 
-    private QueueingSemaphore<Ticket> run(final int permits, final Combined combined) throws InterruptedException {
-        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(permits, Ticket::tryAdmit);
+    private QueueingSemaphore<StressTicket> run(final int permits, final Combined combined)
+            throws InterruptedException {
+        final QueueingSemaphore<StressTicket> semaphore = new QueueingSemaphore<>(permits, StressTicket::tryAdmit);
         final Thread[] threads = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             final int self = t;
@@ -126,22 +115,22 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
     }
 
     /** Acquires, waits or withdraws, then holds and cycles: a combined operation or a plain release, at random. */
-    private void runThread(final QueueingSemaphore<Ticket> semaphore, final int permits, final Combined combined,
-            final int self, final SplittableRandom random) {
+    private void runThread(final QueueingSemaphore<StressTicket> semaphore, final int permits,
+            final Combined combined, final int self, final SplittableRandom random) {
         boolean holding = false;
         for (int round = 0; round < ROUNDS_PER_THREAD && failure.get() == null; round++) {
-            final Ticket ticket = new Ticket();
+            final StressTicket ticket = new StressTicket();
             final QueueingSemaphore.Cell cell;
             if (holding && random.nextInt(100) < 70) {
                 holdAndLeave(semaphore, false);
-                final Ticket[] before = othersWaiting(self);
+                final StressTicket[] before = othersWaiting(self);
                 cell = combined.releaseAndAcquire(semaphore, ticket);
                 combinedOps.incrementAndGet();
                 if (cell == null) {
                     kept.incrementAndGet();
                 }
                 if (cell == null && permits == 1) {
-                    for (final Ticket other : before) {
+                    for (final StressTicket other : before) {
                         if (other != null && other.state.get() == WAITING) {
                             throw new AssertionError("the combined operation barged: it holds a permit while a"
                                     + " waiter queued before it started still waits: " + semaphore);
@@ -164,7 +153,7 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
                     withdrawals.incrementAndGet();
                     continue;
                 }
-                awaitGrant(semaphore, ticket);
+                ticket.awaitGrant(semaphore);
                 waitingTickets.set(self, null);
                 handOffs.incrementAndGet();
                 if (permits == 1 && ticket.state.get() == ADMITTED) {
@@ -190,36 +179,23 @@ class QueueingSemaphoreReleaseAndAcquireStressTest {
         }
     }
 
-    private void holdAndLeave(final QueueingSemaphore<Ticket> semaphore, final boolean release) {
+    private void holdAndLeave(final QueueingSemaphore<StressTicket> semaphore, final boolean release) {
         holders.decrementAndGet();
         if (release) {
             semaphore.release();
         }
     }
 
-    private Ticket[] othersWaiting(final int self) {
-        final Ticket[] waiting = new Ticket[THREADS];
+    private StressTicket[] othersWaiting(final int self) {
+        final StressTicket[] waiting = new StressTicket[THREADS];
         for (int t = 0; t < THREADS; t++) {
             if (t != self) {
-                final Ticket other = waitingTickets.get(t);
+                final StressTicket other = waitingTickets.get(t);
                 if (other != null && other.state.get() == WAITING) {
                     waiting[t] = other;
                 }
             }
         }
         return waiting;
-    }
-
-    private static void awaitGrant(final QueueingSemaphore<Ticket> semaphore, final Ticket ticket) {
-        final long deadline = System.nanoTime() + STRANDED_AFTER_NANOS;
-        int spins = 0;
-        while (ticket.state.get() != ADMITTED) {
-            if (++spins % 64 == 0) {
-                Thread.yield();
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("a waiter was stranded: no hand-off reached it in 20 s: " + semaphore);
-                }
-            }
-        }
     }
 }

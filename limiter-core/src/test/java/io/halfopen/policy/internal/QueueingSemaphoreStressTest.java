@@ -1,11 +1,12 @@
 package io.halfopen.policy.internal;
 
+import static io.halfopen.policy.internal.StressTicket.LEFT;
+import static io.halfopen.policy.internal.StressTicket.WAITING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -26,21 +27,6 @@ class QueueingSemaphoreStressTest {
     private static final int PERMITS = 2;
     private static final int THREADS = 3;
     private static final int ROUNDS_PER_THREAD = 200_000;
-    private static final long STRANDED_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
-
-    private static final int WAITING = 1;
-    private static final int ADMITTED = 2;
-    private static final int LEFT = 3;
-
-    /** A waiter with the same protocol as the limiter's attempts: one CAS out of WAITING decides. */
-    static final class Ticket {
-        final AtomicInteger state = new AtomicInteger(WAITING);
-
-        boolean tryAdmit() {
-            return state.compareAndSet(WAITING, ADMITTED);
-        }
-    }
-
     private final AtomicInteger holders = new AtomicInteger();
     private final AtomicInteger maxHolders = new AtomicInteger();
     private final AtomicLong withdrawals = new AtomicLong();
@@ -49,7 +35,7 @@ class QueueingSemaphoreStressTest {
 
     @Test
     void threeThreadsOnTwoPermitsWithRandomWithdrawalsStrandNobodyAndLoseNothing() throws InterruptedException {
-        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(PERMITS, Ticket::tryAdmit);
+        final QueueingSemaphore<StressTicket> semaphore = new QueueingSemaphore<>(PERMITS, StressTicket::tryAdmit);
         final Thread[] threads = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             final int seed = t;
@@ -84,7 +70,7 @@ class QueueingSemaphoreStressTest {
     void twoThreadsRacingToTryAcquireOnePermitNeverBothHoldIt() throws InterruptedException {
         // tryAcquire's CAS loses whenever the other thread moved the counter between its read and its CAS: a
         // lost CAS must re-read, never count as taken (the counter would then end above its permits).
-        final QueueingSemaphore<Ticket> semaphore = new QueueingSemaphore<>(1, Ticket::tryAdmit);
+        final QueueingSemaphore<StressTicket> semaphore = new QueueingSemaphore<>(1, StressTicket::tryAdmit);
         final CountDownLatch start = new CountDownLatch(1);
         final AtomicLong taken = new AtomicLong();
         final Thread[] threads = new Thread[2];
@@ -120,9 +106,9 @@ class QueueingSemaphoreStressTest {
         assertTrue(taken.get() > 0, "nobody took the permit");
     }
 
-    private void run(final QueueingSemaphore<Ticket> semaphore, final SplittableRandom random) {
+    private void run(final QueueingSemaphore<StressTicket> semaphore, final SplittableRandom random) {
         for (int round = 0; round < ROUNDS_PER_THREAD && failure.get() == null; round++) {
-            final Ticket ticket = new Ticket();
+            final StressTicket ticket = new StressTicket();
             final QueueingSemaphore.Cell cell = semaphore.acquire(ticket);
             if (cell != null) {
                 if (random.nextInt(100) < 30 && ticket.state.compareAndSet(WAITING, LEFT)) {
@@ -130,7 +116,7 @@ class QueueingSemaphoreStressTest {
                     withdrawals.incrementAndGet();
                     continue;
                 }
-                awaitGrant(semaphore, ticket);
+                ticket.awaitGrant(semaphore);
                 handOffs.incrementAndGet();
             }
             final int now = holders.incrementAndGet();
@@ -140,19 +126,6 @@ class QueueingSemaphoreStressTest {
             }
             holders.decrementAndGet();
             semaphore.release();
-        }
-    }
-
-    private static void awaitGrant(final QueueingSemaphore<Ticket> semaphore, final Ticket ticket) {
-        final long deadline = System.nanoTime() + STRANDED_AFTER_NANOS;
-        int spins = 0;
-        while (ticket.state.get() != ADMITTED) {
-            if (++spins % 64 == 0) {
-                Thread.yield();
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("a waiter was stranded: no hand-off reached it in 20 s: " + semaphore);
-                }
-            }
         }
     }
 }

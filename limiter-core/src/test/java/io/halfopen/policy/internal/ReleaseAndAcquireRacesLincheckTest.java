@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jetbrains.lincheck.LincheckAssertionError;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,6 +65,8 @@ class ReleaseAndAcquireRacesLincheckTest {
         final AtomicInteger state = new AtomicInteger(WAITING);
         final AtomicInteger offers = new AtomicInteger();
         volatile QueueingSemaphore.Cell cell;
+        /** Runs on the granting thread inside the grant callback, once, after the ticket took the permit. */
+        volatile Runnable onGrant;
 
         Ticket(final String name) {
             this.name = name;
@@ -97,18 +100,28 @@ class ReleaseAndAcquireRacesLincheckTest {
 
         /**
          * {@code permits} free permits and nobody waiting. (The indices start at cell 0: moving them towards a
-         * segment's end takes a loop of hand-offs, which the model checker takes for a livelock; the stress test
-         * and the data-structure Lincheck tests cross segments.)
+         * segment's end takes a loop of hand-offs, which the model checker takes for a livelock inside a race;
+         * {@link ReleaseAndAcquireInterleavingsLincheckTest} moves them before the race, and so crosses segments.)
          */
         World(final int permits) {
+            this(permits, QueueingSemaphore.Cell::new);
+        }
+
+        /** As {@link #World(int)}, with the semaphore's handle factory (it runs between an acquirer's claim and write). */
+        World(final int permits, final Supplier<? extends QueueingSemaphore.Cell> newCell) {
             this.permits = permits;
             this.semaphore = new QueueingSemaphore<>(permits, ticket -> {
                 final boolean taken = ticket.tryAdmit();
                 if (taken) {
                     grants.add(ticket);
+                    final Runnable onGrant = ticket.onGrant;
+                    if (onGrant != null) {
+                        ticket.onGrant = null;
+                        onGrant.run();
+                    }
                 }
                 return taken;
-            });
+            }, newCell);
         }
 
         Ticket acquire(final String name) {

@@ -73,7 +73,8 @@ public class SimulatorSpeedTargets {
      * @return scans that went out
      */
     @Benchmark
-    @Fork(value = 1, jvmArgsAppend = {"-Xmx12g", "-Xms12g", "-Xmn9g", "-XX:+UseParallelGC"}) // the README's command
+    @Fork(value = 1, jvmArgsAppend = {"-Xmx12g", "-Xms12g", "-Xmn9g", "-XX:+UseParallelGC",
+        "-XX:+UseTransparentHugePages"}) // the README's command
     public long populationToNinetyPercent() {
         final EpidemicResult r = Epidemic.run(new EpidemicRun(24, 100_000, 0.05, 10, ScanStrategy.UNIFORM, 128, 100,
                 Spec.parse(policy), 1, 0.9, Duration.ofDays(30), 1, HostOptions.XP,

@@ -398,6 +398,20 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
         }
     }
 
+    /** After the CAS into a terminal state {@code to}: exits the gate, counts the end and tells the listeners. */
+    private void exitAndCount(final AttemptState to, final Throwable cause, final long now) {
+        if (!exempt()) {
+            context.gate.exit(this, outcomeOf(to, cause));
+        }
+        if (cause != null) {
+            failure = cause;
+        }
+        context.counters.countEnd(to);
+        // NOT_YET: a cancel that won between a hand-off's CAS to HALF_OPEN and that grant's clock reading
+        final long granted = grantedAt;
+        context.events.attemptEnded(this, createdAt, granted == NOT_YET ? LimitEvents.UNREAD : granted, now);
+    }
+
     /** Ends an attempt that holds a slot and exits the gate; returns false if it had ended already. */
     private boolean end(final AttemptState reported, final Throwable cause, final String call) {
         while (true) {
@@ -412,17 +426,13 @@ final class DefaultConnectAttempt extends TimerNode implements ConnectAttempt, A
                 // Only listeners need the end's time: read the clock for them alone, and before the exit, whose
                 // hand-off may run the next owners' whole callbacks on this thread.
                 final long now = context.events.hasListeners() ? context.ticker.nanoTime() : LimitEvents.UNREAD;
-                disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
-                if (!exempt()) {
-                    context.gate.exit(this, outcomeOf(to, cause));
+                try {
+                    disarm(); // the half-open timer; a no-op if it is not armed yet (see runGrantCallback)
+                } finally {
+                    // A scheduler whose cancel throws (the simulator's loop refuses other threads) still gets the
+                    // end told everywhere, and the slot back; its throwable then reaches the reporting owner.
+                    exitAndCount(to, cause, now);
                 }
-                if (cause != null) {
-                    failure = cause;
-                }
-                context.counters.countEnd(to);
-                // NOT_YET: a cancel that won between a hand-off's CAS to HALF_OPEN and that grant's clock reading
-                final long granted = grantedAt;
-                context.events.attemptEnded(this, createdAt, granted == NOT_YET ? LimitEvents.UNREAD : granted, now);
                 return true;
             }
             if (s == QUEUED || s == ENTERING) {

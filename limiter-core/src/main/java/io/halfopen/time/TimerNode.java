@@ -45,8 +45,8 @@ import java.util.concurrent.TimeUnit;
  * {@code IN_INBOX}).
  *
  * <p>Thread-safe: {@code arm} and {@code disarm} may be called from any thread (though a {@link Holder} may refuse a
- * disarm on a thread it does not allow, as the simulator's single-threaded event loop does). {@code disarm} is protected: only
- * the node's own code takes its timer back.
+ * disarm on a thread it does not allow, as the simulator's single-threaded event loop does). {@code disarm} is
+ * protected: only the node's own code takes its timer back.
  */
 public abstract class TimerNode {
 
@@ -77,7 +77,8 @@ public abstract class TimerNode {
     private volatile long word;
     /**
      * The {@link TimerWheel} the node is bound to once armed on one (for good), or before that the task handle of
-     * the current or last foreign arming, or the {@link Holder} of the current or last held one, or null. One field, not two: an attempt is its own node, and every word counts.
+     * the current or last foreign arming, or the {@link Holder} of the current or last held one, or null. One
+     * field, not two: an attempt is its own node, and every word counts.
      */
     private volatile Object home;
     /** The next node of the wheel's inbox; written before the push that publishes it. */
@@ -122,10 +123,11 @@ public abstract class TimerNode {
             if (witness == current) {
                 if (push) {
                     ((TimerWheel) home).push(this); // armed on a wheel: bound to it
+                } else if (holding instanceof Holder holder) {
+                    // the holder read before the CAS, the one that was asked: told even if it is also a Cancellable
+                    holder.disarmed(this, current & ~IN_INBOX);
                 } else if (foreign && home instanceof Cancellable task) {
                     task.cancel(); // a stale handle at worst: its task's generation no longer matches
-                } else if (holding instanceof Holder holder) {
-                    holder.disarmed(this, current & ~IN_INBOX);
                 }
                 return true;
             }
@@ -287,8 +289,10 @@ public abstract class TimerNode {
         /**
          * A {@link #disarm()} is about to take back the held arming of {@code token}, by a compare-and-set; throwing
          * refuses the disarm, which throws that exception and leaves the arming on. Called again if the
-         * compare-and-set has to be retried; not called if the arming has expired or been disarmed. By default,
-         * every disarm is allowed.
+         * compare-and-set has to be retried; not called if the arming has expired or been disarmed. A refusal is
+         * for a disarm that is a programming error (a thread that may not touch this scheduler at all): the
+         * limiter's attempt whose end disarmed it still ends everywhere (its slot back, its counters and listeners
+         * told) and the throwable then reaches whoever reported the end. By default, every disarm is allowed.
          *
          * @param node  the node
          * @param token the arming's token, as {@link #holdArming} returned it

@@ -4,6 +4,7 @@ import static io.halfopen.limiter.Addresses.remote;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.halfopen.time.Cancellable;
@@ -85,6 +86,31 @@ class AttemptStateMachineEdgesTest {
         assertEquals(AttemptState.HALF_OPEN, waiter.state());
         assertEquals(List.of(START + TimeUnit.SECONDS.toNanos(21)), clock.pendingDeadlines(),
                 "only the waiter's half-open timer is pending: its queue timer was cancelled once armed");
+    }
+
+    /**
+     * A scheduler whose cancel throws (the simulator's event loop refuses a disarm from a thread other than its
+     * own) must not cost the limiter its slot: the end's throwable reaches the reporting owner, and the slot, the
+     * counters and the next waiter's grant are as if the cancel had returned.
+     */
+    @Test
+    void anEndWhoseTimerCancelThrowsStillFreesTheSlotForTheNextWaiterAndThrowsToTheOwner() {
+        final HalfOpenLimiter limiter = limiter(1, null);
+        final ConnectAttempt holder = limiter.newAttempt(remote(1), new RecordingListener());
+        final RecordingListener owner = new RecordingListener();
+        final ConnectAttempt waiter = limiter.newAttempt(remote(2), owner);
+        final IllegalStateException refusal = new IllegalStateException("this scheduler refuses the cancel");
+        scheduler.onNextCancel = () -> {
+            throw refusal;
+        };
+
+        final IllegalStateException thrown = assertThrows(IllegalStateException.class, holder::established);
+
+        assertSame(refusal, thrown);
+        assertEquals(AttemptState.ESTABLISHED, holder.state());
+        assertEquals(List.of(waiter), owner.granted, "the freed slot went to the waiter");
+        assertEquals(1, limiter.stats().halfOpen(), "the waiter's slot only");
+        assertEquals(1, limiter.stats().established());
     }
 
     @Test

@@ -97,7 +97,7 @@ class TimerNodeHeldArmingTest {
     }
 
     /** A holder that records what its nodes' disarms ask and tell it, and refuses them while {@code refuse}. */
-    private static final class Recording implements TimerNode.Holder {
+    private static class Recording implements TimerNode.Holder {
         final List<String> calls = new ArrayList<>();
         boolean refuse;
 
@@ -142,6 +142,22 @@ class TimerNodeHeldArmingTest {
         assertTrue(node.takeBack());
         assertEquals(2, holder.calls.size(), "the holder of an earlier arming is told nothing of later ones");
         assertEquals(0, clock.pendingTasks());
+    }
+
+    /** A holder that is also a {@link Cancellable} (as a task handle is): told of the disarm, never cancelled. */
+    @Test
+    void aHolderThatIsAlsoACancellableIsToldOfTheDisarmAndNotCancelled() {
+        final class CancellableHolder extends Recording implements Cancellable {
+            @Override
+            public void cancel() {
+                calls.add("cancel");
+            }
+        }
+        final CancellableHolder holder = new CancellableHolder();
+        final Counting node = new Counting();
+        final long token = node.holdArming(holder);
+        assertTrue(node.takeBack());
+        assertEquals(List.of("check " + token, "disarmed " + token), holder.calls);
     }
 
     @Test

@@ -138,8 +138,8 @@ public final class Reports {
 
     /**
      * Jackson's mappers, built when a report is first written to a file: a run that only prints its table (the
-     * timed commands of the README's Speed section) does not load Jackson's few hundred classes, about a fifth
-     * of a second of a short run. Initialized once by the JVM's class initialization, so safe from any thread.
+     * timed commands of the README's Speed section) does not load Jackson's few hundred classes, about half a
+     * second of a short run. Initialized once by the JVM's class initialization, so safe from any thread.
      */
     private static final class Mappers {
         static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();

@@ -59,7 +59,10 @@ import java.util.concurrent.TimeUnit;
  * thread of an arming that is a task event (one due before the ring's last live arming) is refused by the task's
  * cancel, which comes after the node's compare-and-set, as for every arming before the ring: it throws with the
  * node disarmed, and the task event stays, counted by {@link #pending()}, until its instant, when it fires (counted
- * by {@link #fired()}) and does nothing.
+ * by {@link #fired()}) and does nothing. Either way a limiter's attempt whose end made the disarm still ends
+ * everywhere (its slot back), and the exception reaches the thread that reported the end. The one disarm on another
+ * thread that is not refused is one that races the arming itself, before {@link TimerNode#holdArming} has made this
+ * loop the node's holder (see there): then {@link #pending()} counts one arming too many from then on.
  */
 public final class EventLoop implements Ticker, TimerNode.Holder {
 

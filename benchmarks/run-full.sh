@@ -1,27 +1,31 @@
 #!/usr/bin/env bash
-# Full profile: the settings of shared/research/anchors.md, with 6 forks where runs move between forks
-# (the two-thread group, and the saturated group whose fair-JUC baseline is bimodal at holdTokens 0 and 100).
-# About 33 minutes on 2 cores. Run it on a quiet machine. Writes results/full.json and RESULTS-full.md
-# (RESULTS.md keeps the latest quick-profile table).
-# Extra arguments go to JMH, e.g. ./run-full.sh -jvm /path/to/jdk-25/bin/java
+# Full profile: every benchmark of the quick profile with the settings of shared/research/anchors.md
+# (-wi 3 -w 1s -i 5 -r 1s), more forks where runs move between forks, on one JDK.
+#   benchmarks/run-full.sh                                                  # the java on PATH
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/run-full.sh  # another JDK (harness and forks)
+# Writes results/full-jdkN.json and results/full-jdkN.meta, then regenerates RESULTS-full.md from every
+# results/full-jdk*.json present (one column per JDK in its goals table). RESULTS.md keeps the quick profile.
+# About 40 minutes per JDK on 2 cores; run it on a quiet machine. Extra arguments go to JMH.
 set -euo pipefail
 cd "$(dirname "$0")"
+source ./profile-lib.sh
+profile_begin full
 
-JAR=target/benchmarks.jar
-if [[ ! -f "$JAR" ]]; then
-  (cd .. && ./mvnw -q -B -pl benchmarks -am package -DskipTests)
-fi
-mkdir -p results
+COMMON=(-wi 3 -w 1s -i 5 -r 1s "${COMMON_TAIL[@]}")
+# The single-threaded and the handler groups are tight (CV about 1 %): two forks.
+"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|EmbeddedConnect|EmbeddedAccept|NettyConnect|NettyAccept)Benchmark' \
+  -f 2 "${COMMON[@]}" -rff "$OUT-1.json" "$@"
+# The two-thread group moves 10-30 % between forks.
+"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
+  -f 4 "${COMMON[@]}" -rff "$OUT-2.json" "$@"
+# Fair JUC at hold 0 is bimodal from one iteration to the next (anchors.md): four forks, 20 iterations a row,
+# read as medians beside the means. At hold 100 both sides are steady: two forks.
+"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoff(Juc)?Benchmark' -p holdTokens=0 \
+  -f 4 "${COMMON[@]}" -rff "$OUT-3.json" "$@"
+"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoff(Juc)?Benchmark' -p holdTokens=100 \
+  -f 2 "${COMMON[@]}" -rff "$OUT-4.json" "$@"
+# The drain is single shot (a million grants per iteration): its own iteration counts.
+"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.DrainBenchmark' \
+  -f 2 -wi 3 -i 5 "${COMMON_TAIL[@]}" -rff "$OUT-5.json" "$@"
 
-COMMON=(-wi 3 -w 1s -i 5 -r 1s -prof gc -rf json -foe true)  # -foe: a failed tear-down check fails the script
-java -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|NettyConnect|NettyAccept)Benchmark' \
-  -f 2 "${COMMON[@]}" -rff results/full-1.json "$@"
-java -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
-  -f 6 "${COMMON[@]}" -rff results/full-2.json "$@"
-java -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoffBenchmark' -p holdTokens=0,100 \
-  -f 6 "${COMMON[@]}" -rff results/full-3.json "$@"
-
-python3 report.py --merge results/full.json results/full-1.json results/full-2.json results/full-3.json
-rm -f results/full-1.json results/full-2.json results/full-3.json
-python3 report.py results/full.json > RESULTS-full.md
-echo "wrote benchmarks/results/full.json and benchmarks/RESULTS-full.md"
+profile_end RESULTS-full.md

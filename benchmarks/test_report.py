@@ -1,4 +1,4 @@
-"""Specifies report.py's smoke label: python3 -m unittest discover -s benchmarks -p 'test_report.py'."""
+"""Specifies report.py's smoke label and goal verdicts: python3 -m unittest discover -s benchmarks -p 'test_report.py'."""
 
 import os
 import subprocess
@@ -59,6 +59,47 @@ class SmokeLabelTest(unittest.TestCase):
         finally:
             sleeper.kill()
             sleeper.wait()
+
+
+def row(cls, method, score, alloc=None, unit="ns/op", **params):
+    entry = {"jdkVersion": "17.0.1", "benchmark": "io.halfopen.benchmarks.%s.%s" % (cls, method),
+             "params": {k: str(v) for k, v in params.items()}, "mode": "avgt",
+             "primaryMetric": {"score": score, "scoreUnit": unit, "rawData": [[score]]}}
+    if alloc is not None:
+        entry["secondaryMetrics"] = {"·gc.alloc.rate.norm": {"score": alloc}}
+    return entry
+
+
+def embedded(none_b, passing_b, handler_b):
+    return [row("EmbeddedConnectBenchmark", "connectAndClose", 700, none_b, handler="NONE"),
+            row("EmbeddedConnectBenchmark", "connectAndClose", 720, passing_b, handler="PASS_THROUGH"),
+            row("EmbeddedConnectBenchmark", "connectAndClose", 1300, handler_b, handler="HALF_OPEN_LIMIT")]
+
+
+class GoalVerdictTest(unittest.TestCase):
+
+    def verdict_of(self, entries, what):
+        found = [(figure, met) for w, _, figure, met in report.goal_rows(entries) if what in w]
+        self.assertEqual(1, len(found), found)
+        return found[0]
+
+    def test_a_handler_is_judged_beyond_the_path_without_it_not_beyond_a_pass_through_handler(self):
+        # 288 B beyond PASS_THROUGH, but 376 B beyond NONE: the goal's "path without it" is NONE
+        figure, met = self.verdict_of(embedded(1536, 1624, 1912), "HalfOpenLimitHandler")
+        self.assertEqual("not met", met)
+        self.assertIn("+376 B per op beyond NONE", figure)
+        self.assertIn("any handler's context, +20.0 ns, +88.0 B", figure)
+        self.assertEqual("**met**", self.verdict_of(embedded(1536, 1624, 1836), "HalfOpenLimitHandler")[1])
+
+    def test_a_goal_in_bytes_without_a_gc_profile_is_not_judged_met(self):
+        self.assertEqual("n/a", self.verdict_of(embedded(None, None, None), "HalfOpenLimitHandler")[1])
+        whole = [row("WholeAttemptBenchmark", "limiterSystemScheduler", 100.0)]
+        self.assertEqual("n/a", self.verdict_of(whole, "whole attempt")[1])
+        self.assertEqual("not met", self.verdict_of([row("WholeAttemptBenchmark", "limiterSystemScheduler", 151.0)],
+                                                    "whole attempt")[1], "a part measured and failed decides")
+
+    def test_the_run_line_names_the_commit_measured(self):
+        self.assertIn("at commit 9252f71", report.describe_run(dict(meta([0.0], [1.0]), commit="9252f71"))[0])
 
 
 if __name__ == "__main__":

@@ -55,13 +55,17 @@ public final class AllocationPerOp {
             final HalfOpenLimiter xp = HalfOpenLimiter.xpSp2();
             final HalfOpenLimiter none = HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(NoTimers.SCHEDULER)
                     .build();
-            final ChannelHandler[] passes = {new EmbeddedConnectBenchmark.PassesConnects()};
-            final ChannelHandler[] limiting = {new HalfOpenLimitHandler(xp, HalfOpenLimitHandler.ALL_CHANNELS)};
-            final ChannelHandler[] limitingNoTimer = {new HalfOpenLimitHandler(none, HalfOpenLimitHandler.ALL_CHANNELS)};
-            final double empty = perOp("connect NONE", () -> connect(NO_HANDLERS));
-            final double passing = perOp("connect PASS_THROUGH", () -> connect(passes));
-            final double limited = perOp("connect HALF_OPEN_LIMIT", () -> connect(limiting));
-            perOp("connect HALF_OPEN_LIMIT_NO_TIMER", () -> connect(limitingNoTimer));
+            final EmbeddedConnectBenchmark.CompletesLater transport = new EmbeddedConnectBenchmark.CompletesLater();
+            final ChannelHandler[] bare = {transport};
+            final ChannelHandler[] passes = {transport, new EmbeddedConnectBenchmark.PassesConnects()};
+            final ChannelHandler[] limiting = {transport,
+                new HalfOpenLimitHandler(xp, HalfOpenLimitHandler.ALL_CHANNELS)};
+            final ChannelHandler[] limitingNoTimer = {transport,
+                new HalfOpenLimitHandler(none, HalfOpenLimitHandler.ALL_CHANNELS)};
+            final double empty = perOp("connect NONE", () -> connect(bare, transport));
+            final double passing = perOp("connect PASS_THROUGH", () -> connect(passes, transport));
+            final double limited = perOp("connect HALF_OPEN_LIMIT", () -> connect(limiting, transport));
+            perOp("connect HALF_OPEN_LIMIT_NO_TIMER", () -> connect(limitingNoTimer, transport));
             System.out.printf("HalfOpenLimitHandler: %+.0f B per connect beyond PASS_THROUGH, %+.0f B beyond NONE%n",
                     limited - passing, limited - empty);
         }
@@ -81,13 +85,9 @@ public final class AllocationPerOp {
         }
     }
 
-    private static int connect(final ChannelHandler[] handlers) {
-        final EmbeddedChannel channel = new EmbeddedChannel(handlers);
-        if (!channel.connect(Tickets.REMOTE).isSuccess()) {
-            throw new IllegalStateException("the embedded connect did not succeed at once");
-        }
-        channel.close();
-        return channel.isOpen() ? 1 : 0;
+    private static int connect(final ChannelHandler[] handlers,
+            final EmbeddedConnectBenchmark.CompletesLater transport) {
+        return EmbeddedConnectBenchmark.connectAndClose(handlers, transport) ? 1 : 0;
     }
 
     private static int accept(final ChannelHandler[] handlers) {

@@ -8,8 +8,11 @@ import io.halfopen.netty.HalfOpenLimitHandler;
 import io.halfopen.time.Scheduler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,22 +31,26 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link HalfOpenLimitHandler}'s own cost per connect, without the kernel. One op is a new
- * {@link EmbeddedChannel}, its {@code connect} to a TEST-NET address (the embedded transport completes a connect at
- * once, on the calling thread), then its {@code close}; the channel is the handler's only user, so nothing waits
- * and nothing runs on another thread but the limiter's timer wheel.
+ * {@link EmbeddedChannel}, its {@code connect} to a TEST-NET address, the connect's completion, then its
+ * {@code close}; the channel is the handler's only user, so nothing waits and nothing runs on another thread.
+ * The embedded transport would complete a connect inside {@code connect}, before the handler could start its
+ * half-open timer; a real transport's SYN-ACK comes later. So every pipeline starts with {@link CompletesLater},
+ * which holds the connect on its way to the transport and passes it on once the pipeline's {@code connect} has
+ * returned: the handler's timer is started (on the channel's loop, where it puts it on real time) and cancelled by
+ * the established connect, as on a real channel.
  * <ul>
- *   <li>{@code handler=NONE}: the channel's pipeline is empty (what Netty costs);</li>
- *   <li>{@code handler=PASS_THROUGH}: one outbound handler that passes the connect on: what Netty costs for a
- *       pipeline with one handler in it (its context, the embedded channel's initializer), the baseline of the
- *       handler's own cost;</li>
+ *   <li>{@code handler=NONE}: no handler but {@link CompletesLater}: the same path without the handler, the
+ *       goal's baseline;</li>
+ *   <li>{@code handler=PASS_THROUGH}: one more outbound handler that passes the connect on: what Netty charges for
+ *       any handler in the pipeline (its context), to split the handler's cost into Netty's and its own;</li>
  *   <li>{@code handler=HALF_OPEN_LIMIT}: {@link HalfOpenLimitHandler} on {@link HalfOpenLimiter#xpSp2()}, opted in
  *       for embedded channels ({@link HalfOpenLimitHandler#ALL_CHANNELS}): the attempt, the per-connect object,
- *       the real 21 s half-open timer on the shared wheel, the promise listeners;</li>
+ *       the real 21 s half-open timer on the channel's loop, the promise listeners;</li>
  *   <li>{@code handler=HALF_OPEN_LIMIT_NO_TIMER}: the same with a scheduler that arms nothing.</li>
  * </ul>
- * The handler's own cost is the row minus {@code PASS_THROUGH} (minus {@code NONE}, it includes what Netty charges
- * for any handler): goals at most 1 µs and 300 B per connect. The
- * tear-down checks that the limiter is back to 0 half-open with every connect granted and established.
+ * The handler's cost is the row minus {@code NONE} (goals at most 1 µs and 300 B per connect); minus
+ * {@code PASS_THROUGH}, the part beyond what any handler costs. The tear-down checks that the limiter is back to 0
+ * half-open with every connect granted and established.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,13 +64,12 @@ public class EmbeddedConnectBenchmark {
     /** What the channel's pipeline holds. */
     public enum Handler { NONE, PASS_THROUGH, HALF_OPEN_LIMIT, HALF_OPEN_LIMIT_NO_TIMER }
 
-    private static final ChannelHandler[] NO_HANDLERS = {};
-
     @Param({"NONE", "PASS_THROUGH", "HALF_OPEN_LIMIT", "HALF_OPEN_LIMIT_NO_TIMER"})
     public Handler handler;
 
     HalfOpenLimiter limiter;
     ChannelHandler[] pipeline;
+    final CompletesLater transport = new CompletesLater();
     long connects;
 
     /** Creates the limiter and the shared handler. */
@@ -73,32 +79,83 @@ public class EmbeddedConnectBenchmark {
         limiter = handler == Handler.HALF_OPEN_LIMIT_NO_TIMER
                 ? HalfOpenLimiter.builder().ticker(() -> 0L).scheduler(armsNothing).build()
                 : HalfOpenLimiter.xpSp2();
-        pipeline = switch (handler) {
-            case NONE -> NO_HANDLERS;
-            case PASS_THROUGH -> new ChannelHandler[] {new PassesConnects()};
-            default -> new ChannelHandler[] {new HalfOpenLimitHandler(limiter, HalfOpenLimitHandler.ALL_CHANNELS)};
+        pipeline = switch (handler) { // the first is nearest the transport: a connect reaches it last
+            case NONE -> new ChannelHandler[] {transport};
+            case PASS_THROUGH -> new ChannelHandler[] {transport, new PassesConnects()};
+            default -> new ChannelHandler[] {transport,
+                new HalfOpenLimitHandler(limiter, HalfOpenLimitHandler.ALL_CHANNELS)};
         };
     }
 
     /**
-     * A connect and a close on a new embedded channel.
+     * A connect, its completion and a close on a new embedded channel.
      *
      * @return whether the channel is still open (never)
      */
     @Benchmark
     public boolean connectAndClose() {
-        final EmbeddedChannel channel = new EmbeddedChannel(pipeline);
-        final ChannelFuture connected = channel.connect(Tickets.REMOTE);
-        if (!connected.isSuccess()) {
-            throw new IllegalStateException("the embedded connect did not succeed at once: " + connected.cause());
-        }
         connects++;
+        return connectAndClose(pipeline, transport);
+    }
+
+    /**
+     * The op, also {@link AllocationPerOp}'s: a new channel of {@code handlers} (the first of them
+     * {@code transport}), its connect, the transport's completion of it, its close.
+     *
+     * @return whether the channel is still open (never)
+     */
+    static boolean connectAndClose(final ChannelHandler[] handlers, final CompletesLater transport) {
+        final EmbeddedChannel channel = new EmbeddedChannel(handlers);
+        final ChannelFuture connected = channel.connect(Tickets.REMOTE);
+        if (connected.isDone()) {
+            throw new IllegalStateException("the connect completed before its transport did: " + connected.cause());
+        }
+        transport.complete();
+        if (!connected.isSuccess()) {
+            throw new IllegalStateException("the embedded connect did not succeed: " + connected.cause());
+        }
         channel.close();
         return channel.isOpen();
     }
 
     private boolean limits() {
         return handler == Handler.HALF_OPEN_LIMIT || handler == Handler.HALF_OPEN_LIMIT_NO_TIMER;
+    }
+
+    /**
+     * Holds the one connect on its way to the transport until {@link #complete()}: the SYN-ACK of a real transport,
+     * which comes after the pipeline's {@code connect} has returned. Shared by the trial's channels, one after the
+     * other, on the benchmark's thread.
+     */
+    @ChannelHandler.Sharable
+    static final class CompletesLater extends ChannelOutboundHandlerAdapter {
+        private ChannelHandlerContext ctx;
+        private SocketAddress remote;
+        private SocketAddress local;
+        private ChannelPromise promise;
+
+        @Override
+        public void connect(final ChannelHandlerContext context, final SocketAddress remoteAddress,
+                final SocketAddress localAddress, final ChannelPromise connectPromise) {
+            if (promise != null) {
+                throw new IllegalStateException("a second connect before the first completed");
+            }
+            ctx = context;
+            remote = remoteAddress;
+            local = localAddress;
+            promise = connectPromise;
+        }
+
+        /** Passes the held connect on to the transport, which completes it at once. */
+        void complete() {
+            final ChannelPromise held = promise;
+            if (held == null) {
+                throw new IllegalStateException("no connect reached the transport");
+            }
+            promise = null;
+            ctx.connect(remote, local, held);
+            ctx = null;
+        }
     }
 
     /** An outbound handler that passes every operation on (the adapter's defaults): the pass-through baseline. */

@@ -4,6 +4,7 @@
 Usage:
   python3 report.py [--smoke] [--date YYYY-MM-DD] results/quick-jdk17.json results/quick-jdk25.json > RESULTS.md
   python3 report.py --merge OUT.json part1.json part2.json ...   # concatenates JMH result lists
+  python3 report.py --replace-in OUT.json new1.json ...          # new rows replace OUT's rows of their classes
 
 The inputs may come from several JDKs: the report has a goals table with one column per JDK, then one section per
 JDK (its rows and baselines only ever from that JDK's run). A file OUT.meta beside OUT.json (run-quick.sh
@@ -493,6 +494,13 @@ def describe_run(meta):
                                    float(meta.get("seconds", 0)) / 60)
     if meta.get("commit"):
         text += ", at commit %s" % meta["commit"]
+    for again in meta.get("remeasured", []):
+        text += "; re-measured %s on %s at commit %s (%s s)" % (", ".join("`%s`" % c for c in again.get("classes", [])),
+                                                               again.get("started", "?"), again.get("commit", "?"),
+                                                               again.get("seconds", "?"))
+        others = again.get("other_cores")
+        if others and max(others) > OTHER_CPU_LIMIT:
+            return text + " (busy during the re-measurement)", True
     if others:
         text += "; other processes' CPU %.2f–%.2f cores, mean %.2f over %d samples (busy above %.1f)" % (
             min(others), max(others), statistics.mean(others), len(others), OTHER_CPU_LIMIT)
@@ -581,7 +589,18 @@ def main():
     parser.add_argument("--smoke", action="store_true", help="label the report as a smoke run, not a measurement")
     parser.add_argument("--date", default=None, help="date to print (default: today, UTC)")
     parser.add_argument("--merge", metavar="OUT", help="only concatenate the inputs into OUT")
+    parser.add_argument("--replace-in", metavar="OUT",
+                        help="only replace OUT's rows of every benchmark class in the inputs by the inputs' rows")
     args = parser.parse_args()
+    if args.replace_in:
+        with open(args.replace_in) as source:
+            base = json.load(source)
+        fresh = load(args.inputs)
+        classes = {split_name(entry["benchmark"])[0] for entry in fresh}
+        kept = [entry for entry in base if split_name(entry["benchmark"])[0] not in classes]
+        with open(args.replace_in, "w") as out:
+            json.dump(kept + fresh, out, indent=2)
+        return 0
     entries = load(args.inputs)
     metas = {}
     for path in args.inputs:

@@ -6,6 +6,7 @@
 # Writes results/full-jdkN.json and results/full-jdkN.meta, then regenerates RESULTS-full.md from every
 # results/full-jdk*.json present (one column per JDK in its goals table). RESULTS.md keeps the quick profile.
 # About 40 minutes per JDK on 2 cores; run it on a quiet machine. Extra arguments go to JMH.
+#   ONLY='EmbeddedConnectBenchmark' benchmarks/run-full.sh   # re-measures those classes into the existing run
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./profile-lib.sh
@@ -13,19 +14,16 @@ profile_begin full
 
 COMMON=(-wi 3 -w 1s -i 5 -r 1s "${COMMON_TAIL[@]}")
 # The single-threaded and the handler groups are tight (CV about 1 %): two forks.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|EmbeddedConnect|EmbeddedAccept|NettyConnect|NettyAccept)Benchmark' \
-  -f 2 "${COMMON[@]}" -rff "$OUT-1.json" "$@"
+profile_run 1 "UncontendedBenchmark CancellationBenchmark WholeAttemptBenchmark MicrometerBenchmark
+  PolicyAttemptBenchmark EmbeddedConnectBenchmark EmbeddedAcceptBenchmark NettyConnectBenchmark
+  NettyAcceptBenchmark" -f 2 "${COMMON[@]}" "$@"
 # The two-thread group moves 10-30 % between forks.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
-  -f 4 "${COMMON[@]}" -rff "$OUT-2.json" "$@"
+profile_run 2 TwoThreadBenchmark -f 4 "${COMMON[@]}" "$@"
 # Fair JUC at hold 0 is bimodal from one iteration to the next (anchors.md): four forks, 20 iterations a row,
 # read as medians beside the means. At hold 100 both sides are steady: two forks.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoff(Juc)?Benchmark' -p holdTokens=0 \
-  -f 4 "${COMMON[@]}" -rff "$OUT-3.json" "$@"
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.SaturatedHandoff(Juc)?Benchmark' -p holdTokens=100 \
-  -f 2 "${COMMON[@]}" -rff "$OUT-4.json" "$@"
+profile_run 3 "SaturatedHandoffBenchmark SaturatedHandoffJucBenchmark" -p holdTokens=0 -f 4 "${COMMON[@]}" "$@"
+profile_run 4 "SaturatedHandoffBenchmark SaturatedHandoffJucBenchmark" -p holdTokens=100 -f 2 "${COMMON[@]}" "$@"
 # The drain is single shot (a million grants per iteration): its own iteration counts.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.DrainBenchmark' \
-  -f 2 -wi 3 -i 5 "${COMMON_TAIL[@]}" -rff "$OUT-5.json" "$@"
+profile_run 5 DrainBenchmark -f 2 -wi 3 -i 5 "${COMMON_TAIL[@]}" "$@"
 
 profile_end RESULTS-full.md

@@ -6,6 +6,7 @@
 # other processes kept busy, which decides report.py's smoke label, and the load average), then regenerates
 # RESULTS.md from every results/quick-jdk*.json present, one column per JDK in its goals table. About 10 minutes
 # per JDK on 2 cores (601 s and 593 s on the last quiet runs; it prints how long it took). Extra arguments go to JMH.
+#   ONLY='EmbeddedConnectBenchmark' benchmarks/run-quick.sh   # re-measures those classes into the existing run
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./profile-lib.sh
@@ -15,13 +16,12 @@ COMMON=(-wi 2 -w 1s -i 3 -r 1s "${COMMON_TAIL[@]}")
 # Everything but the two-thread group and the drain: one fork each (the groups are tight, or read as medians).
 # The two Netty end-to-end groups (NettyConnect, NettyAccept) run on real loopback sockets, three rows each; the
 # Embedded groups are the same handlers without the kernel.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.(Uncontended|SaturatedHandoff|SaturatedHandoffJuc|Cancellation|WholeAttempt|Micrometer|PolicyAttempt|EmbeddedConnect|EmbeddedAccept|NettyConnect|NettyAccept)Benchmark' \
-  -f 1 "${COMMON[@]}" -rff "$OUT-1.json" "$@"
+profile_run 1 "UncontendedBenchmark SaturatedHandoffBenchmark SaturatedHandoffJucBenchmark CancellationBenchmark
+  WholeAttemptBenchmark MicrometerBenchmark PolicyAttemptBenchmark EmbeddedConnectBenchmark EmbeddedAcceptBenchmark
+  NettyConnectBenchmark NettyAcceptBenchmark" -f 1 "${COMMON[@]}" "$@"
 # The two-thread group moves between forks: two forks even in the quick profile.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.TwoThreadBenchmark' \
-  -f 2 "${COMMON[@]}" -rff "$OUT-2.json" "$@"
+profile_run 2 TwoThreadBenchmark -f 2 "${COMMON[@]}" "$@"
 # The drain is single shot (a million grants per iteration): its own iteration counts.
-"$JAVA" -jar "$JAR" 'io.halfopen.benchmarks.DrainBenchmark' \
-  -f 1 -wi 2 -i 3 "${COMMON_TAIL[@]}" -rff "$OUT-3.json" "$@"
+profile_run 3 DrainBenchmark -f 1 -wi 2 -i 3 "${COMMON_TAIL[@]}" "$@"
 
 profile_end RESULTS.md

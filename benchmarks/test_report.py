@@ -98,6 +98,30 @@ class GoalVerdictTest(unittest.TestCase):
         self.assertEqual("not met", self.verdict_of([row("WholeAttemptBenchmark", "limiterSystemScheduler", 151.0)],
                                                     "whole attempt")[1], "a part measured and failed decides")
 
+    def test_a_re_measurement_is_named_in_the_run_line_and_judged_for_load_too(self):
+        again = {"classes": ["EmbeddedConnectBenchmark"], "started": "2026-12-02 05:40 UTC", "commit": "abc1234",
+                 "seconds": 150, "other_cores": [0.0, 0.9]}
+        text, busy = report.describe_run(dict(meta([0.0], [1.0]), remeasured=[again]))
+        self.assertIn("re-measured `EmbeddedConnectBenchmark` on 2026-12-02 05:40 UTC at commit abc1234", text)
+        self.assertTrue(busy, "a busy re-measurement makes the report a smoke run")
+
+    def test_replace_in_swaps_the_rows_of_the_re_measured_classes_only(self):
+        import json
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            base, new = os.path.join(d, "full-jdk17.json"), os.path.join(d, "full-jdk17-1.json")
+            with open(base, "w") as f:
+                json.dump(embedded(1, 2, 3) + [row("WholeAttemptBenchmark", "bareSemaphore", 10.0)], f)
+            with open(new, "w") as f:
+                json.dump([row("EmbeddedConnectBenchmark", "connectAndClose", 999, 7, handler="NONE")], f)
+            subprocess.run([sys.executable, os.path.join(os.path.dirname(__file__), "report.py"), "--replace-in",
+                            base, new], check=True)
+            with open(base) as f:
+                merged = json.load(f)
+        self.assertEqual(["WholeAttemptBenchmark", "EmbeddedConnectBenchmark"],
+                         [report.split_name(e["benchmark"])[0] for e in merged])
+        self.assertEqual(999, merged[1]["primaryMetric"]["score"])
+
     def test_the_run_line_names_the_commit_measured(self):
         self.assertIn("at commit 9252f71", report.describe_run(dict(meta([0.0], [1.0]), commit="9252f71"))[0])
 

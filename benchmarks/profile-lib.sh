@@ -13,12 +13,15 @@ profile_begin() {
   PROFILE="$1"
   JAVA="${JAVA:-java}"
   JAR=target/benchmarks.jar
+  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  # tracked or untracked changes outside the generated reports (results/ is ignored)
+  if [[ -n "$(git status --porcelain -- .. ':(exclude)RESULTS.md' ':(exclude)RESULTS-full.md' 2>/dev/null)" ]]; then
+    COMMIT="$COMMIT with uncommitted changes"
+  fi
   if [[ "${SKIP_BUILD:-}" != 1 || ! -f "$JAR" ]]; then  # the jar measured is the commit's
     (cd .. && ./mvnw -q -B -pl benchmarks -am package -DskipTests)
-  fi
-  COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-  if ! git diff --quiet HEAD -- .. ':(exclude)RESULTS.md' ':(exclude)RESULTS-full.md' 2>/dev/null; then
-    COMMIT="$COMMIT with uncommitted changes"
+  else
+    COMMIT="$COMMIT (jar not rebuilt: SKIP_BUILD=1)"
   fi
   mkdir -p results
   MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')

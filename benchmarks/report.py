@@ -485,7 +485,8 @@ def load_meta(path):
 
 
 def describe_run(meta):
-    """The run's line for the header, and whether it ran on a busy machine (None if not recorded)."""
+    """The run's line for the header, and whether it ran on a busy machine (None if not recorded): busy if the run
+    or any re-measurement of some of its classes was."""
     if not meta:
         return "load not recorded", None
     loads = meta.get("loads", [])
@@ -494,13 +495,6 @@ def describe_run(meta):
                                    float(meta.get("seconds", 0)) / 60)
     if meta.get("commit"):
         text += ", at commit %s" % meta["commit"]
-    for again in meta.get("remeasured", []):
-        text += "; re-measured %s on %s at commit %s (%s s)" % (", ".join("`%s`" % c for c in again.get("classes", [])),
-                                                               again.get("started", "?"), again.get("commit", "?"),
-                                                               again.get("seconds", "?"))
-        others = again.get("other_cores")
-        if others and max(others) > OTHER_CPU_LIMIT:
-            return text + " (busy during the re-measurement)", True
     if others:
         text += "; other processes' CPU %.2f–%.2f cores, mean %.2f over %d samples (busy above %.1f)" % (
             min(others), max(others), statistics.mean(others), len(others), OTHER_CPU_LIMIT)
@@ -508,11 +502,21 @@ def describe_run(meta):
         text += "; load average (1 min, the benchmarks' own threads included) %.2f–%.2f, mean %.2f" % (
             min(loads), max(loads), statistics.mean(loads))
     if others:
-        return text, max(others) > OTHER_CPU_LIMIT
-    if loads:
-        return text + " (no CPU samples: judged by the load, busy above %d)" % OLD_LOAD_LIMIT, \
-            max(loads) > OLD_LOAD_LIMIT
-    return text, None
+        busy = max(others) > OTHER_CPU_LIMIT
+    elif loads:
+        text += " (no CPU samples: judged by the load, busy above %d)" % OLD_LOAD_LIMIT
+        busy = max(loads) > OLD_LOAD_LIMIT
+    else:
+        busy = None
+    for again in meta.get("remeasured", []):
+        again_others = again.get("other_cores") or []
+        text += "; re-measured %s on %s at commit %s (%s s; other processes' CPU up to %s cores)" % (
+            ", ".join("`%s`" % c for c in again.get("classes", [])), again.get("started", "?"),
+            again.get("commit", "?"), again.get("seconds", "?"),
+            "%.2f" % max(again_others) if again_others else "not recorded")
+        if again_others and max(again_others) > OTHER_CPU_LIMIT:
+            busy = True
+    return text, busy
 
 
 def report(entries, smoke, date, metas=None):

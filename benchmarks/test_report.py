@@ -104,6 +104,10 @@ class GoalVerdictTest(unittest.TestCase):
         text, busy = report.describe_run(dict(meta([0.0], [1.0]), remeasured=[again]))
         self.assertIn("re-measured `EmbeddedConnectBenchmark` on 2026-12-02 05:40 UTC at commit abc1234", text)
         self.assertTrue(busy, "a busy re-measurement makes the report a smoke run")
+        quiet_again = dict(again, other_cores=[0.0, 0.1])
+        self.assertTrue(report.describe_run(dict(meta([0.0, 1.9], [1.0]), remeasured=[quiet_again]))[1],
+                        "a quiet re-measurement does not make a busy run quiet")
+        self.assertFalse(report.describe_run(dict(meta([0.0, 0.1], [1.0]), remeasured=[quiet_again]))[1])
 
     def test_replace_in_swaps_the_rows_of_the_re_measured_classes_only(self):
         import json

@@ -15,7 +15,7 @@ profile_begin() {
   JAR=target/benchmarks.jar
   COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   # tracked or untracked changes outside the generated reports (results/ is ignored)
-  if [[ -n "$(git status --porcelain -- .. ':(exclude)RESULTS.md' ':(exclude)RESULTS-full.md' 2>/dev/null)" ]]; then
+  if [[ -n "$(git status --porcelain -- .. ':(exclude)RESULTS.md' ':(exclude)RESULTS-quick.md' 2>/dev/null)" ]]; then
     COMMIT="$COMMIT with uncommitted changes"
   fi
   if [[ "${SKIP_BUILD:-}" != 1 || ! -f "$JAR" ]]; then  # the jar measured is the commit's

@@ -2,7 +2,7 @@
 """Turns JMH JSON results into benchmarks/RESULTS.md (standard library only).
 
 Usage:
-  python3 report.py [--smoke] [--date YYYY-MM-DD] results/quick-jdk17.json results/quick-jdk25.json > RESULTS.md
+  python3 report.py [--smoke] [--date YYYY-MM-DD] results/full-jdk17.json results/full-jdk25.json > RESULTS.md
   python3 report.py --merge OUT.json part1.json part2.json ...   # concatenates JMH result lists
   python3 report.py --replace-in OUT.json new1.json ...          # new rows replace OUT's rows of their classes
 

@@ -3,8 +3,9 @@
 # (-wi 3 -w 1s -i 5 -r 1s), more forks where runs move between forks, on one JDK.
 #   benchmarks/run-full.sh                                                  # the java on PATH
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java benchmarks/run-full.sh  # another JDK (harness and forks)
-# Writes results/full-jdkN.json and results/full-jdkN.meta, then regenerates RESULTS-full.md from every
-# results/full-jdk*.json present (one column per JDK in its goals table). RESULTS.md keeps the quick profile.
+# Writes results/full-jdkN.json and results/full-jdkN.meta, then regenerates RESULTS.md (where the claims come
+# from) from every results/full-jdkN.json present (one column per JDK in its goals table). RESULTS-quick.md keeps
+# the quick profile.
 # About 40 minutes per JDK on 2 cores; run it on a quiet machine. Extra arguments go to JMH.
 #   ONLY='EmbeddedConnectBenchmark' benchmarks/run-full.sh   # re-measures those classes into the existing run
 set -euo pipefail
@@ -26,4 +27,4 @@ profile_run 4 "SaturatedHandoffBenchmark SaturatedHandoffJucBenchmark" -p holdTo
 # The drain is single shot (a million grants per iteration): its own iteration counts.
 profile_run 5 DrainBenchmark -f 2 -wi 3 -i 5 "${COMMON_TAIL[@]}" "$@"
 
-profile_end RESULTS-full.md
+profile_end RESULTS.md

@@ -67,7 +67,7 @@ public class Connect extends Event implements AttemptListener {
      *
      * @param remote    the destination
      * @param answer    how the destination answers
-     * @param rttNanos  the round-trip time of this attempt
+     * @param rttNanos  the round-trip time of this attempt (unused, and 0 by {@code RttDistribution}, for a drop)
      * @param synLoss   the probability that each SYN is lost, 0 for none
      * @param streamId  which part of the workload it belongs to (for metrics)
      * @throws IllegalStateException if this attempt has not ended yet

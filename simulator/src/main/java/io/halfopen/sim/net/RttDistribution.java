@@ -22,6 +22,19 @@ public interface RttDistribution {
     long sampleNanos(SplittableRandom random);
 
     /**
+     * Draws the RTT of an attempt to a destination that gives {@code answer}: none for a drop, which is never
+     * answered, so a drop takes nothing from the random source (a scanner's attempts are mostly drops, and a
+     * draw is a logarithm and an exponential).
+     *
+     * @param answer how the destination answers
+     * @param random the simulation's random source; not touched for {@link Answer#DROP}
+     * @return nanoseconds, at least 1; 0 for a drop
+     */
+    default long sampleNanos(final Answer answer, final SplittableRandom random) {
+        return answer == Answer.DROP ? 0 : sampleNanos(random);
+    }
+
+    /**
      * Returns the spec that recreates this distribution.
      *
      * @return the spec

@@ -154,7 +154,7 @@ public final class Epidemic {
         scan.worm = worm;
         scan.target = target;
         scan.answer = answer;
-        scan.rtt = run.rtt().sampleNanos(random);
+        scan.rtt = run.rtt().sampleNanos(answer, random);
         submitted++;
         worm.host().limiter().newAttempt(Addresses.socket(address, PORT), scan);
     }

@@ -89,7 +89,8 @@ final class CrawlerWorkload implements Workload {
         @Override
         protected void fireIdle() {
             fetched++;
-            submit(sites.address(index), sites.answer(index), rtt.sampleNanos(context.random()), 0, context.stream());
+            submit(sites.address(index), sites.answer(index),
+                    rtt.sampleNanos(sites.answer(index), context.random()), 0, context.stream());
         }
 
         @Override

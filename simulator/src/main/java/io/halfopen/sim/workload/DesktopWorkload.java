@@ -84,7 +84,7 @@ final class DesktopWorkload implements Workload {
                 last[made % recent] = target;
                 made++;
                 new Connect(context.host(), ConnectOwner.NONE, random).submit(targets.address(target),
-                        targets.answer(target), rtt.sampleNanos(random), 0, context.stream());
+                        targets.answer(target), rtt.sampleNanos(targets.answer(target), random), 0, context.stream());
                 return true;
             }
         }.begin();

@@ -84,6 +84,6 @@ final class MailBurstWorkload implements Workload {
         final SplittableRandom random = context.random();
         final int target = mxHosts == 0 ? i : random.nextInt(hosts);
         new Connect(context.host(), ConnectOwner.NONE, random).submit(mx.address(target), mx.answer(target),
-                rtt.sampleNanos(random), 0, context.stream());
+                rtt.sampleNanos(mx.answer(target), random), 0, context.stream());
     }
 }

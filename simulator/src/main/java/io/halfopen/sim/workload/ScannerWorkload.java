@@ -85,7 +85,7 @@ final class ScannerWorkload implements Workload {
                     final SplittableRandom random = context.random();
                     final int address = random.nextInt();
                     final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
-                    deferred.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss);
+                    deferred.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(answer, random), loss);
                     return true;
                 }
             }.begin();
@@ -101,7 +101,7 @@ final class ScannerWorkload implements Workload {
         final SplittableRandom random = context.random();
         final int address = random.nextInt();
         final Answer answer = random.nextDouble() < liveShare ? live : Answer.DROP;
-        connect.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(random), loss, context.stream());
+        connect.submit(Addresses.socket(address, port), answer, rtt.sampleNanos(answer, random), loss, context.stream());
     }
 
     /** The turns shared by a scanner's threads: no faster than the rate, no more than the count. */

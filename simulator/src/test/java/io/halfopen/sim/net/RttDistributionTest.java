@@ -35,6 +35,26 @@ class RttDistributionTest {
     }
 
     @Test
+    @DisplayName("a drop is never answered: it has no RTT and takes nothing from the random source; every other"
+            + " answer draws one")
+    void aDropDrawsNothing() {
+        for (final String spec : new String[] {"constant(50ms)", "uniform(10ms, 20ms)", "exponential(50ms)",
+            "lognormal(40ms, 0.8)"}) {
+            final RttDistribution d = RttDistribution.parse(spec);
+            final SplittableRandom random = new SplittableRandom(5);
+            final SplittableRandom untouched = new SplittableRandom(5);
+            assertEquals(0, d.sampleNanos(Answer.DROP, random), spec);
+            assertEquals(untouched.nextLong(), random.nextLong(), spec + ": a drop drew from the random source");
+            for (final Answer answer : new Answer[] {Answer.ACCEPT, Answer.REFUSE, Answer.UNREACHABLE}) {
+                final SplittableRandom a = new SplittableRandom(7);
+                final SplittableRandom b = new SplittableRandom(7);
+                assertEquals(d.sampleNanos(b), d.sampleNanos(answer, a), spec + ", " + answer);
+                assertEquals(b.nextLong(), a.nextLong(), spec + ", " + answer + ": not one draw");
+            }
+        }
+    }
+
+    @Test
     @DisplayName("its spec recreates it; an unknown name lists the known ones")
     void specsRoundTrip() {
         assertEquals("lognormal(median=40ms, sigma=0.8)", RttDistribution.parse("lognormal(40ms, 0.8)").spec().toString());

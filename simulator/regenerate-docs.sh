@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the simulator README's tables and charts (simulator/docs/*.png, *.csv, *.json) from real runs.
-# Deterministic: the same seeds give the same files. Takes a few minutes on 2 cores.
+# Deterministic: the same seeds give the same files. Takes about a quarter of an hour on 2 cores.
 #   bash simulator/regenerate-docs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,13 @@ out=simulator/docs
 cli simulate worm --space-bits 22 --vulnerable 1000 --infected 5 --strategy sasser --threads 128 \
     --live-share 0.05 --policy 'unlimited;xp;halfOpenCap(maxHalfOpen=50)' --coverage 0.5,0.9,0.99,1 \
     --seed 1 --no-progress --out "$out" --name sasser | tee "$out/sasser.txt"
+
+# The same worm and population against every other policy that holds first contacts (Williamson's throttle, the
+# failure-rate and credit-based limiters, the threshold random walk scan detector), at the same coverages.
+cli simulate worm --space-bits 22 --vulnerable 1000 --infected 5 --strategy sasser --threads 128 \
+    --live-share 0.05 --policy 'unlimited;xp;williamson;failureRate;creditBased;thresholdRandomWalk' \
+    --coverage 0.5,0.9,0.99,1 --seed 1 --no-progress --out "$out" --name sasser-policies \
+    | tee "$out/sasser-policies.txt"
 
 # One host: a desktop and a scanner on the same host, under XP's cap, a patched cap of 50, and no limit.
 cli simulate host --workload 'desktop(rate=0.5)' --workload 'scanner(threads=128, rate=0, liveShare=0.05)' \

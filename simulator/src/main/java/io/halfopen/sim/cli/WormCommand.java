@@ -135,6 +135,9 @@ final class WormCommand implements Callable<Integer> {
                 Charts.infectionCurves(output.file("worm", "-infection.png"), String.format(Locale.ROOT,
                         "%s worm: %,d vulnerable hosts in 2^%d addresses, %d threads each", strategy, vulnerable,
                         spaceBits, threads), hours ? "hours" : "seconds", curves);
+                if (coverages.stream().distinct().count() > 1) {
+                    slowdownChart(results, hours);
+                }
             }
         }
         return 0;
@@ -176,6 +179,34 @@ final class WormCommand implements Callable<Integer> {
             }
         }
         return runs;
+    }
+
+    /**
+     * The time to the stopping share against the coverage, one line per policy (and swept values), the unprotected
+     * baseline as a level: drawn when more than one coverage ran. A run that did not reach the share has no point.
+     */
+    private void slowdownChart(final List<EpidemicResult> results, final boolean hours) throws IOException {
+        final double unit = hours ? 3600 : 1;
+        final Map<String, List<double[]>> lines = new LinkedHashMap<>();
+        double baseline = Double.NaN;
+        for (final EpidemicResult r : results) {
+            final double t = r.secondsTo(until) / unit;
+            if (r.run().policy().name().equals("unlimited")) {
+                baseline = t;
+                continue;
+            }
+            final StringBuilder name = new StringBuilder(r.run().policy().toString());
+            r.run().sweep().forEach((k, v) -> name.append(' ').append(k).append('=').append(v));
+            final List<double[]> points = lines.computeIfAbsent(name.toString(), k -> new ArrayList<>());
+            if (!Double.isNaN(t)) {
+                points.add(new double[] {r.run().coverage() * 100, t});
+            }
+        }
+        final String share = String.format(Locale.ROOT, "%.0f %%", until * 100);
+        Charts.slowdown(output.file("worm", "-slowdown.png"), String.format(Locale.ROOT,
+                "%s worm: time to %s infected against deployment (%,d vulnerable hosts in 2^%d addresses)", strategy,
+                share, vulnerable, spaceBits), "time to " + share + " infected (" + (hours ? "hours" : "seconds")
+                + ", log scale)", "unlimited (no host limited)", baseline, lines);
     }
 
     private static String label(final EpidemicRun run) {

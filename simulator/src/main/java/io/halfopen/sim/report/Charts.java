@@ -18,13 +18,17 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The report's PNG charts, drawn with XChart: latency CDFs per policy (one host) and infection curves per policy
- * and coverage (a population). Headless: no display is needed.
+ * The report's PNG charts, drawn with XChart: latency CDFs per policy (one host); infection curves per policy
+ * and coverage, and the slowdown against coverage per policy (a population). Headless: no display is needed.
  */
 public final class Charts {
 
     private static final int WIDTH = 1120;
     private static final int HEIGHT = 640;
+    /** Okabe and Ito's palette, told apart with every common colour-vision deficiency; yellow left out (on white). */
+    private static final java.awt.Color[] DISTINCT = {new java.awt.Color(0x0072B2), new java.awt.Color(0xD55E00),
+        new java.awt.Color(0x009E73), new java.awt.Color(0xCC79A7), new java.awt.Color(0xE69F00),
+        new java.awt.Color(0x56B4E9), java.awt.Color.BLACK};
 
     private Charts() {
     }
@@ -99,6 +103,74 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         add(chart, series);
+        save(chart, file);
+    }
+
+    /**
+     * Draws the slowdown against deployment: the time until a share of the hosts is infected (logarithmic axis)
+     * against the coverage, one line with markers per policy; a baseline (the unprotected population, run once) is a
+     * dashed level line across the coverages drawn.
+     *
+     * @param file          the PNG to write
+     * @param title         the chart's title
+     * @param timeAxis      the y axis's title, such as "time to 90 % infected (hours, log scale)"
+     * @param baselineLabel the baseline's name in the legend
+     * @param baseline      the baseline's time, in the axis's unit, or NaN for none
+     * @param series        by name, [coverage in %, time in the axis's unit] points in increasing coverage
+     * @throws IOException if the file cannot be written
+     */
+    public static void slowdown(final Path file, final String title, final String timeAxis,
+            final String baselineLabel, final double baseline, final Map<String, List<double[]>> series)
+            throws IOException {
+        final XYChart chart = chart(title, "coverage: share of the vulnerable hosts that run the policy (%)",
+                timeAxis);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.##");
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+        double low = 100;
+        double shortest = Double.isNaN(baseline) ? Double.POSITIVE_INFINITY : baseline;
+        double longest = Double.isNaN(baseline) ? 0 : baseline;
+        for (final List<double[]> points : series.values()) {
+            for (final double[] p : points) {
+                low = Math.min(low, p[0]);
+                shortest = Math.min(shortest, p[1]);
+                longest = Math.max(longest, p[1]);
+            }
+        }
+        if (shortest > 0 && longest >= shortest) { // whole decades, so that the log axis labels at least two
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(shortest))));
+            chart.getStyler().setYAxisMax(Math.pow(10, Math.max(Math.ceil(Math.log10(longest)),
+                    Math.floor(Math.log10(shortest)) + 1)));
+        }
+        if (!Double.isNaN(baseline)) {
+            final XYSeries level = chart.addSeries(baselineLabel, new double[] {low, 100}, new double[] {baseline,
+                baseline});
+            level.setMarker(SeriesMarkers.NONE);
+            level.setLineStyle(SeriesLines.DASH_DASH);
+            level.setLineColor(java.awt.Color.GRAY);
+        }
+        int n = 0;
+        for (final Map.Entry<String, List<double[]>> e : series.entrySet()) {
+            final List<double[]> points = e.getValue();
+            if (points.isEmpty()) {
+                continue;
+            }
+            final double[] xs = new double[points.size()];
+            final double[] ys = new double[points.size()];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = points.get(i)[0];
+                ys[i] = points.get(i)[1];
+            }
+            final XYSeries s = chart.addSeries(e.getKey(), xs, ys);
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineStyle(SeriesLines.SOLID);
+            final java.awt.Color color = DISTINCT[n++ % DISTINCT.length];
+            s.setLineColor(color);
+            s.setMarkerColor(color);
+        }
+        chart.getStyler().setMarkerSize(7);
         save(chart, file);
     }
 

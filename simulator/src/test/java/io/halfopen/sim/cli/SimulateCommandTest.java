@@ -137,7 +137,18 @@ class SimulateCommandTest {
             assertTrue(rows.get(0).startsWith("unlimited") && rows.get(1).startsWith("xp")
                     && rows.get(1).contains("0.500") && rows.get(2).contains("1.00"), r.out());
             assertTrue(Files.size(dir.resolve("worm-infection.png")) > 10_000);
+            assertTrue(Files.size(dir.resolve("worm-slowdown.png")) > 10_000, "two coverages: the slowdown chart");
             assertTrue(Files.readString(dir.resolve("worm.csv")).startsWith("policy,params,coverage,strategy,"));
+        }
+
+        @Test
+        @DisplayName("worm: one coverage draws the infection curves but no slowdown chart")
+        void oneCoverageHasNoSlowdownChart() throws IOException {
+            final Run r = run("worm", "--space-bits", "16", "--vulnerable", "300", "--infected", "3", "--threads", "16",
+                    "--until", "0.5", "--no-progress", "--out", dir.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertTrue(Files.size(dir.resolve("worm-infection.png")) > 10_000);
+            assertFalse(Files.exists(dir.resolve("worm-slowdown.png")), "a slowdown needs two coverages");
         }
 
         @Test

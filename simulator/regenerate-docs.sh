@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the simulator README's tables and charts (simulator/docs/*.png, *.csv, *.json) from real runs.
-# Deterministic: the same seeds give the same files. Takes about a quarter of an hour on 2 cores.
+# Deterministic: the same seeds give the same files. Takes about ten minutes on 2 cores.
 #   bash simulator/regenerate-docs.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

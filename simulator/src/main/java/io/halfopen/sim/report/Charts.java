@@ -153,17 +153,10 @@ public final class Charts {
         }
         int n = 0;
         for (final Map.Entry<String, List<double[]>> e : series.entrySet()) {
-            final List<double[]> points = e.getValue();
-            if (points.isEmpty()) {
+            final XYSeries s = addPoints(chart, e.getKey(), e.getValue());
+            if (s == null) {
                 continue;
             }
-            final double[] xs = new double[points.size()];
-            final double[] ys = new double[points.size()];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = points.get(i)[0];
-                ys[i] = points.get(i)[1];
-            }
-            final XYSeries s = chart.addSeries(e.getKey(), xs, ys);
             s.setMarker(SeriesMarkers.CIRCLE);
             s.setLineStyle(SeriesLines.SOLID);
             final java.awt.Color color = DISTINCT[n++ % DISTINCT.length];
@@ -208,20 +201,27 @@ public final class Charts {
     private static void add(final XYChart chart, final Map<String, List<double[]>> series) {
         int n = 0;
         for (final Map.Entry<String, List<double[]>> e : new LinkedHashMap<>(series).entrySet()) {
-            final List<double[]> points = e.getValue();
-            if (points.isEmpty()) {
+            final XYSeries s = addPoints(chart, e.getKey(), e.getValue());
+            if (s == null) {
                 continue;
             }
-            final double[] xs = new double[points.size()];
-            final double[] ys = new double[points.size()];
-            for (int i = 0; i < xs.length; i++) {
-                xs[i] = points.get(i)[0];
-                ys[i] = points.get(i)[1];
-            }
-            final XYSeries s = chart.addSeries(e.getKey(), xs, ys);
             s.setMarker(SeriesMarkers.NONE);
             s.setLineStyle(n++ < 8 ? SeriesLines.SOLID : SeriesLines.DASH_DASH);
         }
+    }
+
+    /** Adds [x, y] points as a series; none (null) for no points, which XChart refuses. */
+    private static XYSeries addPoints(final XYChart chart, final String name, final List<double[]> points) {
+        if (points.isEmpty()) {
+            return null;
+        }
+        final double[] xs = new double[points.size()];
+        final double[] ys = new double[points.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = points.get(i)[0];
+            ys[i] = points.get(i)[1];
+        }
+        return chart.addSeries(name, xs, ys);
     }
 
     private static void save(final XYChart chart, final Path file) throws IOException {

@@ -9,6 +9,7 @@ import io.halfopen.sim.population.ScanStrategy;
 import io.halfopen.sim.report.Charts;
 import io.halfopen.sim.report.EpidemicRow;
 import io.halfopen.sim.report.Reports;
+import io.halfopen.sim.report.SlowdownSeries;
 import io.halfopen.sim.run.Progress;
 import io.halfopen.sim.run.Sweep;
 import io.halfopen.sim.spec.Spec;
@@ -30,7 +31,8 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * {@code simulate worm}: a worm across a population, once per policy and coverage; a table of the times to 50 %
- * and 90 % infected, and with {@code --out} CSV, JSON and the infection curves' chart.
+ * and 90 % infected, and with {@code --out} CSV, JSON, the infection curves' chart and, when more than one
+ * coverage ran, the slowdown chart (the time to the stopping share against the coverage).
  */
 @Command(name = "worm", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Simulates a worm across a population whose protected share runs the policy under test.",
@@ -183,30 +185,19 @@ final class WormCommand implements Callable<Integer> {
 
     /**
      * The time to the stopping share against the coverage, one line per policy (and swept values), the unprotected
-     * baseline as a level: drawn when more than one coverage ran. A run that did not reach the share has no point.
+     * baseline as a level: drawn when more than one coverage ran and at least two points exist (see
+     * {@link SlowdownSeries} for the runs that get none).
      */
     private void slowdownChart(final List<EpidemicResult> results, final boolean hours) throws IOException {
-        final double unit = hours ? 3600 : 1;
-        final Map<String, List<double[]>> lines = new LinkedHashMap<>();
-        double baseline = Double.NaN;
-        for (final EpidemicResult r : results) {
-            final double t = r.secondsTo(until) / unit;
-            if (r.run().policy().name().equals("unlimited")) {
-                baseline = t;
-                continue;
-            }
-            final StringBuilder name = new StringBuilder(r.run().policy().toString());
-            r.run().sweep().forEach((k, v) -> name.append(' ').append(k).append('=').append(v));
-            final List<double[]> points = lines.computeIfAbsent(name.toString(), k -> new ArrayList<>());
-            if (!Double.isNaN(t)) {
-                points.add(new double[] {r.run().coverage() * 100, t});
-            }
+        final SlowdownSeries series = SlowdownSeries.of(results, until, hours ? 3600 : 1);
+        if (series.points() < 2) {
+            return;
         }
-        final String share = String.format(Locale.ROOT, "%.0f %%", until * 100);
+        final String share = SlowdownSeries.percent(until * 100);
         Charts.slowdown(output.file("worm", "-slowdown.png"), String.format(Locale.ROOT,
                 "%s worm: time to %s infected against deployment (%,d vulnerable hosts in 2^%d addresses)", strategy,
                 share, vulnerable, spaceBits), "time to " + share + " infected (" + (hours ? "hours" : "seconds")
-                + ", log scale)", "unlimited (no host limited)", baseline, lines);
+                + ", log scale)", "unlimited (no host limited)", series.baseline(), series.lines());
     }
 
     private static String label(final EpidemicRun run) {

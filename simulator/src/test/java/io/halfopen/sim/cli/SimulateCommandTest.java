@@ -142,6 +142,15 @@ class SimulateCommandTest {
         }
 
         @Test
+        @DisplayName("worm: a share infected at t = 0 has no point on the log axis; with too few points, no chart")
+        void shareInfectedAtTheStartDrawsNoSlowdown() throws IOException {
+            final Run r = run("worm", "--space-bits", "16", "--vulnerable", "300", "--infected", "3", "--threads", "16",
+                    "--coverage", "0.5,1", "--until", "0.01", "--no-progress", "--out", dir.toString());
+            assertEquals(0, r.exitCode(), r.err());
+            assertFalse(Files.exists(dir.resolve("worm-slowdown.png")), "every time is 0: nothing to draw");
+        }
+
+        @Test
         @DisplayName("worm: one coverage draws the infection curves but no slowdown chart")
         void oneCoverageHasNoSlowdownChart() throws IOException {
             final Run r = run("worm", "--space-bits", "16", "--vulnerable", "300", "--infected", "3", "--threads", "16",

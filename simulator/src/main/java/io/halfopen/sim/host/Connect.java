@@ -67,7 +67,7 @@ public class Connect extends Event implements AttemptListener {
      *
      * @param remote    the destination
      * @param answer    how the destination answers
-     * @param rttNanos  the round-trip time of this attempt (unused, and 0 by {@code RttDistribution}, for a drop)
+     * @param rttNanos  the round-trip time of this attempt (unused for a drop: an {@code RttDistribution} gives 0)
      * @param synLoss   the probability that each SYN is lost, 0 for none
      * @param streamId  which part of the workload it belongs to (for metrics)
      * @throws IllegalStateException if this attempt has not ended yet
@@ -272,7 +272,7 @@ public class Connect extends Event implements AttemptListener {
     }
 
     /**
-     * Returns the RTT drawn for this attempt.
+     * Returns the RTT given for this attempt (drawn, or a trace's; meaningless for a drop, which is never answered).
      *
      * @return nanoseconds
      */

@@ -57,7 +57,7 @@ public final class DeferredConnects implements ConnectOwner {
      *
      * @param remote   the destination
      * @param answer   how the destination answers
-     * @param rttNanos the round-trip time of this attempt
+     * @param rttNanos the round-trip time of this attempt (unused for a drop)
      * @param synLoss  the probability that each SYN is lost, 0 for none
      */
     public void submit(final InetSocketAddress remote, final Answer answer, final long rttNanos, final double synLoss) {

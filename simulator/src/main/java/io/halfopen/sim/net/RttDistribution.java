@@ -23,8 +23,8 @@ public interface RttDistribution {
 
     /**
      * Draws the RTT of an attempt to a destination that gives {@code answer}: none for a drop, which is never
-     * answered, so a drop takes nothing from the random source (a scanner's attempts are mostly drops, and a
-     * draw is a logarithm and an exponential).
+     * answered, so a drop takes nothing from the random source for its RTT (a scanner's attempts are mostly drops,
+     * and a log-normal draw is a logarithm, a square root, a cosine and an exponential).
      *
      * @param answer how the destination answers
      * @param random the simulation's random source; not touched for {@link Answer#DROP}

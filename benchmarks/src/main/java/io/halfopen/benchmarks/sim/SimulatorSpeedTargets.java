@@ -74,7 +74,7 @@ public class SimulatorSpeedTargets {
      */
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"-Xmx12g", "-Xms12g", "-Xmn9g", "-XX:+UseParallelGC",
-        "-XX:+UseTransparentHugePages"}) // the README's command
+        "-XX:+UseTransparentHugePages", "-XX:+AlwaysPreTouch"}) // the README's command
     public long populationToNinetyPercent() {
         final EpidemicResult r = Epidemic.run(new EpidemicRun(24, 100_000, 0.05, 10, ScanStrategy.UNIFORM, 128, 100,
                 Spec.parse(policy), 1, 0.9, Duration.ofDays(30), 1, HostOptions.XP,

@@ -116,7 +116,12 @@ final class WormCommand implements Callable<Integer> {
         final List<EpidemicRow> rows = new ArrayList<>();
         final List<EpidemicResult> results = new ArrayList<>();
         for (final EpidemicRun run : runs) {
-            final EpidemicResult result = Epidemic.run(run, SimulateCommand.POLICIES, progress);
+            final EpidemicResult result;
+            try {
+                result = Epidemic.run(run, SimulateCommand.POLICIES, progress);
+            } catch (final IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
             results.add(result);
             rows.add(EpidemicRow.of(result));
         }

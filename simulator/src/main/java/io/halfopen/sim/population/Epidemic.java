@@ -63,6 +63,8 @@ public final class Epidemic {
     private long scans;
     private long submitted;
     private boolean stopped;
+    /** Why the run cannot go on (a scan refused at once with no pause between scans), or null. */
+    private String endless;
     private WormScan freeScans;
     private ScanEnd freeEnds;
 
@@ -119,6 +121,9 @@ public final class Epidemic {
             loop.runUntil(run.maxDuration().toNanos());
         }
         progress.end();
+        if (endless != null) {
+            throw new IllegalArgumentException(endless);
+        }
         final long[] times = new long[infected];
         int n = 0;
         for (final long t : infectedAt) {
@@ -171,6 +176,24 @@ public final class Epidemic {
         if (!stopped) {
             worm.takeTurn();
         }
+    }
+
+    /**
+     * A scan of a worm that does not pause between scans ended at the very instant it was made, without a slot:
+     * its thread would take the same turn again at that instant, and be refused again, without end (the limiter's
+     * state cannot change while simulated time stands still), so the run stops here and fails, naming why.
+     */
+    void endedAtOnce(final Worm worm, final Throwable cause) {
+        if (endless == null) {
+            endless = "policy " + run.policy() + " refused a scan of worm-" + worm.index() + " at the instant it was"
+                    + " made, at " + loop.nanoTime() / 1e9 + " s (" + cause.getClass().getSimpleName() + ": "
+                    + cause.getMessage() + "), and the rate is 0 (no pause between a thread's scans): the thread"
+                    + " would make it again at that instant without end, and simulated time would stop; give a"
+                    + " rate (--rate, the fastest a thread scans), or a policy and queue bound that do not refuse"
+                    + " at once";
+        }
+        stopped = true;
+        loop.stop();
     }
 
     /** The event of a scan's answer, from the pool. */

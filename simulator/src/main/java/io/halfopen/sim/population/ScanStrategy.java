@@ -19,7 +19,9 @@ public enum ScanStrategy {
     /**
      * Sasser's: half completely random, a quarter with the same first octet as the infected host (its /8), a
      * quarter with the same first two octets (its /16) (Symantec's and F-Secure's write-ups of W32.Sasser).
-     * "Completely random" is random in the simulated space; in a space of 2^24 the host's /8 is the space itself.
+     * "Completely random" is random in the simulated space; in a space of 2^24 the host's /8 is the space itself,
+     * and in a smaller space a block larger than the space (its /8, below 2^16 its /16 too) is the space: a scaled
+     * population keeps every pick inside, as every pick of the worm was inside the Internet.
      */
     SASSER("sasser") {
         @Override
@@ -29,9 +31,9 @@ public enum ScanStrategy {
                 return (int) random.nextLong(space);
             }
             if (u < 0.75) {
-                return (worm.address() & 0xFF000000) | (random.nextInt() & 0x00FFFFFF);
+                return inOwnBlock(worm.address(), 1 << 24, random, space);
             }
-            return (worm.address() & 0xFFFF0000) | (random.nextInt() & 0x0000FFFF);
+            return inOwnBlock(worm.address(), 1 << 16, random, space);
         }
     },
 
@@ -90,4 +92,14 @@ public enum ScanStrategy {
     }
 
     abstract int next(Worm worm, SplittableRandom random, long space);
+
+    /**
+     * A random address in the block of {@code block} addresses (a power of two) that holds {@code own}, within
+     * the space: a block larger than the space is the space itself, which stands for the whole address space
+     * scaled down, so that no local pick leaves it. One {@code nextInt} either way.
+     */
+    static int inOwnBlock(final int own, final int block, final SplittableRandom random, final long space) {
+        final int size = (int) Math.min(block, space);
+        return (own & -size) | (random.nextInt() & (size - 1));
+    }
 }

@@ -63,6 +63,14 @@ final class Worm extends Event {
         return host;
     }
 
+    /**
+     * Whether a thread takes its next turn at the instant its scan ended ({@code rate} 0): then a scan that ends at
+     * the instant it was made, refused at once, is taken again at that instant, and simulated time stops.
+     */
+    boolean retriesAtOnce() {
+        return gapNanos == 0;
+    }
+
     /** A thread takes the next turn: no sooner than now, and 1/rate after the one before. */
     void takeTurn() {
         final EventLoop loop = host.loop();

@@ -40,6 +40,9 @@ final class WormScan implements AttemptListener {
 
     @Override
     public void failed(final ConnectAttempt failed, final HalfOpenLimitException cause) {
+        if (worm.retriesAtOnce() && failed.queueWait().isZero()) {
+            worm.epidemic().endedAtOnce(worm, cause);
+        }
         finish(cause instanceof QueueTimeoutException ? Ending.QUEUE_TIMEOUT : Ending.REJECTED);
     }
 

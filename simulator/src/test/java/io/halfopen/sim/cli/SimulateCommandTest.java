@@ -161,6 +161,19 @@ class SimulateCommandTest {
         }
 
         @Test
+        @DisplayName("worm: a queue bound that refuses at once with --rate 0 is a usage error naming why, not a hang")
+        void aRefusalAtOnceWithoutARateIsAUsageError() {
+            final Run r = run("worm", "--space-bits", "16", "--vulnerable", "300", "--infected", "3", "--threads", "16",
+                    "--policy", "xp", "--max-queued", "0", "--no-progress");
+            assertEquals(2, r.exitCode(), r.out());
+            assertTrue(r.err().contains("QueueFullException") && r.err().contains("--rate"), r.err());
+            final Run paced = run("worm", "--space-bits", "16", "--vulnerable", "300", "--infected", "3", "--threads",
+                    "16", "--policy", "xp", "--max-queued", "0", "--rate", "100", "--max-duration", "60s",
+                    "--no-progress");
+            assertEquals(0, paced.exitCode(), paced.err());
+        }
+
+        @Test
         @DisplayName("policies lists what --policy accepts")
         void policiesAreListed() {
             final Run r = run("policies");

@@ -53,6 +53,74 @@ class EpidemicTest {
     }
 
     @Test
+    @DisplayName("Sasser's picks in a scaled space: a /8 or /16 larger than the space is the space, no pick leaves it")
+    void sassersPicksStayInAScaledSpace() {
+        final Worm w = worm(0x002A1B0C); // in 2^22 (the README's study); its /8 is 2^24 addresses
+        final SplittableRandom random = new SplittableRandom(7);
+        final int n = 200_000;
+        int outside = 0;
+        int slash16 = 0;
+        for (int i = 0; i < n; i++) {
+            final int a = ScanStrategy.SASSER.next(w, random, 1L << 22);
+            if (Integer.toUnsignedLong(a) >= 1L << 22) {
+                outside++;
+            } else if ((a & 0xFFFF0000) == 0x002A0000) {
+                slash16++;
+            }
+        }
+        assertEquals(0, outside, "picks outside the 2^22 space");
+        // a quarter in its /16, and 1/64 of the other three quarters (its /8 and anywhere: the whole space)
+        assertEquals(0.25 + 0.75 / 64, slash16 / (double) n, 0.005, "in its /16");
+        final Worm small = worm(0x0ABC); // in 2^12: its /16 is larger than the space too
+        for (int i = 0; i < n; i++) {
+            final int a = ScanStrategy.SASSER.next(small, random, 1L << 12);
+            assertTrue(a >= 0 && a < 1 << 12, "pick " + a + " outside the 2^12 space");
+        }
+    }
+
+    /** A constant 50 ms that fails a test, instead of letting it spin, once it has been drawn too often. */
+    private record BoundedDraws(long[] draws) implements RttDistribution {
+        @Override
+        public long sampleNanos(final SplittableRandom random) {
+            if (++draws[0] > 400_000) {
+                throw new AssertionError("400,000 scans and the run has not ended: simulated time stands still");
+            }
+            return 50_000_000L;
+        }
+
+        @Override
+        public Spec spec() {
+            return Spec.of("constant");
+        }
+    }
+
+    private static EpidemicRun refusingRun(final Spec policy, final HostOptions options, final double rate) {
+        // every other address refuses after 50 ms (live share 1), so that every scan draws an RTT
+        return new EpidemicRun(16, 100, 1.0, 2, ScanStrategy.UNIFORM, 128, rate, policy, 1, 0.9, Duration.ofSeconds(1),
+                1, options, new BoundedDraws(new long[1]), Map.of());
+    }
+
+    @Test
+    @DisplayName("a scan refused at once with no pause between scans fails the run, naming why; with a rate it ends")
+    void aScanRefusedAtOnceWithoutARateFailsTheRun() {
+        // XP's cap with a queue bound of 0: the 11th of a host's 128 threads is refused at the instant it asks
+        final HostOptions noQueue = HostOptions.XP.withQueue(null, 0);
+        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Epidemic.run(refusingRun(Spec.of("xp"), noQueue, 0), PolicyLookup.builtIn(), Progress.NONE));
+        assertTrue(e.getMessage().contains("QueueFullException") && e.getMessage().contains("--rate")
+                && e.getMessage().contains("at 0.0 s"), e.getMessage());
+        // a policy that refuses a scanner's first contacts once it has judged it one
+        final IllegalArgumentException walk = assertThrows(IllegalArgumentException.class,
+                () -> Epidemic.run(refusingRun(Spec.parse("thresholdRandomWalk(refuse=true)"), HostOptions.XP, 0),
+                        PolicyLookup.builtIn(), Progress.NONE));
+        assertTrue(walk.getMessage().contains("PolicyRefusedException"), walk.getMessage());
+        // with a pause between scans the refused threads come back later, and the run reaches its end
+        final EpidemicResult paced = Epidemic.run(refusingRun(Spec.of("xp"), noQueue, 100), PolicyLookup.builtIn(),
+                Progress.NONE);
+        assertEquals(Duration.ofSeconds(1).toNanos(), paced.endNanos());
+    }
+
+    @Test
     @DisplayName("Blaster's picks: one address after the other from its start")
     void blastersPicksAreSequential() {
         final Worm w = worm(0x0A141E28);
